@@ -1,0 +1,308 @@
+"""Command line: ``regional-map COMMAND`` and the same commands under ``flask --app app``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import schema
+from .db import connect, transaction
+from .settings import DATA_DIR, DEFAULT_REGION, SETTINGS, SettingError
+from .settings import load as load_settings
+
+DEMO_OSM = DATA_DIR / "osm" / "be_nl_shortchain_osm.geojson"
+
+
+def _settings() -> dict[str, Any]:
+    """Settings of the Flask app when run under ``flask``, else from the environment."""
+    from flask import current_app
+
+    if current_app:
+        return current_app.config["REGIONAL_MAP"]
+    ctx = click.get_current_context()
+    root = ctx.find_root()
+    overrides = (root.obj or {}).get("overrides", {})
+    try:
+        return load_settings(**overrides)
+    except SettingError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _open():
+    path = _settings()["DB"]
+    return connect(path)
+
+
+def init_store(conn) -> dict[str, int]:
+    """Create or upgrade the schema and (re)load the reference tables."""
+    from .reference import load_postcodes_and_municipalities, load_products
+
+    applied = schema.migrate(conn)
+    with transaction(conn):
+        postcodes, municipalities = load_postcodes_and_municipalities(conn)
+        products = load_products(conn)
+    return {"migrations_applied": len(applied), "postcodes": postcodes,
+            "municipalities": municipalities, "products": products}
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create the database, or upgrade an existing one, and load the reference tables.
+
+    Safe to run again: existing places are kept.
+    """
+    conn = _open()
+    try:
+        result = init_store(conn)
+    finally:
+        conn.close()
+    click.echo(f"Database {_settings()['DB']} is at schema version {schema.LATEST_VERSION} "
+               f"({result['migrations_applied']} migrations applied); "
+               f"{result['postcodes']} postcodes, {result['municipalities']} municipalities, "
+               f"{result['products']} products.")
+
+
+def _print_report(report, as_json: bool, max_lines: int = 50) -> None:
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    for rejection in report.rejected[:max_lines]:
+        click.echo(f"line {rejection.line}: rejected: {rejection.reason}", err=True)
+    if len(report.rejected) > max_lines:
+        click.echo(f"… and {len(report.rejected) - max_lines} more rejected rows "
+                   "(--json lists them all)", err=True)
+    for warning in report.warnings[:max_lines]:
+        click.echo(f"line {warning.line}: warning: {warning.reason}", err=True)
+    if len(report.warnings) > max_lines:
+        click.echo(f"… and {len(report.warnings) - max_lines} more warnings", err=True)
+    for dup in report.duplicates[:max_lines]:
+        click.echo(f"likely duplicate: {dup['name']} ({dup['id']}) ~ {dup['duplicate_name']} "
+                   f"({dup['duplicate_of']}), {dup['distance_m']} m", err=True)
+    precision = ", ".join(f"{k}: {v}" for k, v in sorted(report.precision.items()))
+    click.echo(f"Import of {report.source_id}: {report.summary()}.")
+    if precision:
+        click.echo(f"Geocode precision: {precision}.")
+    if report.dry_run:
+        click.echo("Dry run: nothing was written.")
+
+
+def run_import(conn, path: Path, *, region, quiet: bool = False, **options: Any):
+    """Import with a progress bar on standard error (hidden when ``quiet`` or not a TTY)."""
+    from tqdm import tqdm
+
+    from .ingest.importer import import_file
+
+    bar = tqdm(desc=f"Importing {path.name}", unit=" rows", disable=quiet or None,
+               file=sys.stderr)
+
+    def progress(done: int) -> None:
+        bar.update(done - bar.n)
+
+    try:
+        return import_file(conn, path, region=region, progress=progress, **options)
+    finally:
+        bar.close()
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", help="Name of the source dataset (default: the file's name). "
+              "Re-importing the same source updates its places instead of duplicating them.")
+@click.option("--licence", help="Licence of the data, e.g. 'CC BY 4.0' (ODbL for OSM is set "
+              "automatically).")
+@click.option("--attribution", help="Attribution text shown on the map and in exports.")
+@click.option("--kind", "default_kind", help="Kind for rows that have none, e.g. farm_shop.")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help='JSON file {"field": "column"} for columns with unusual names.')
+@click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+@click.option("--strict", is_flag=True, help="Write nothing if any row is rejected.")
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
+def import_command(file: Path, source, licence, attribution, default_kind, mapping, dry_run,
+                   strict, as_json) -> None:
+    """Import places from a CSV, XLSX or GeoJSON file (OSM exports are recognised).
+
+    Every rejected row is reported with its line and reason; the good rows are imported in
+    one transaction. Exits with status 1 when rows were rejected, 2 when nothing could be read.
+    """
+    from .ingest.importer import ImportFailed
+
+    conn = _open()
+    try:
+        if schema.version(conn) != schema.LATEST_VERSION:
+            init_store(conn)
+        report = run_import(conn, file, region=_settings()["REGION"], source=source, licence=licence,
+                            attribution=attribution, default_kind=default_kind,
+                            mapping=mapping, dry_run=dry_run, strict=strict, quiet=as_json)
+    except ImportFailed as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        conn.close()
+    _print_report(report, as_json)
+    if report.rejected:
+        sys.exit(1)
+
+
+def load_demo(conn, region=DEFAULT_REGION, quiet: bool = True):
+    """Create the store and load the shipped demo data; returns the import report."""
+    init_store(conn)
+    return run_import(conn, DEMO_OSM, region=region, source="osm", quiet=quiet,
+                      attribution="© OpenStreetMap contributors (ODbL 1.0), via farmshops.eu "
+                                  "(CodeforKarlsruhe), Overpass export 2026-01-29")
+
+
+@click.command("load-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has places.")
+def load_demo_command(if_empty: bool) -> None:
+    """Build the demo database from the data shipped in data/ (1,703 real OSM places)."""
+    conn = _open()
+    try:
+        if if_empty and Path(_settings()["DB"]).stat().st_size > 0:
+            if schema.version(conn) == schema.LATEST_VERSION and conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM places)"
+            ).fetchone()[0]:
+                click.echo("The database already has places; nothing to do.")
+                return
+        report = load_demo(conn, region=_settings()["REGION"], quiet=False)
+    finally:
+        conn.close()
+    _print_report(report, as_json=False, max_lines=0)
+
+
+@click.command("geocode")
+@click.option("--online/--offline", default=None,
+              help="Use the configured online geocoder for places placed only by postcode or "
+                   "town (default: when REGIONAL_MAP_GEOCODER is set).")
+@click.option("--limit", type=int, default=None, help="At most this many online look-ups.")
+def geocode_command(online: bool | None, limit: int | None) -> None:
+    """Improve coarse points and report how many places sit at each precision."""
+    from .geocode.batch import geocode_places
+
+    settings = _settings()
+    conn = _open()
+    try:
+        report = geocode_places(conn, settings, online=online, limit=limit)
+    finally:
+        conn.close()
+    for line in report.lines():
+        click.echo(line)
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["geojson", "csv"]), default="geojson",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: standard output).")
+@click.option("--q", default="", help="Search text.")
+@click.option("--kind", default="", help="Comma-separated kinds.")
+@click.option("--bbox", default="", help="minlon,minlat,maxlon,maxlat")
+@click.option("--municipality", default="", help="Comma-separated municipality codes.")
+@click.option("--network", default="", help="Network id.")
+@click.option("--status", default="", help="Comma-separated statuses, or 'all'.")
+def export_command(fmt, output, q, kind, bbox, municipality, network, status) -> None:
+    """Export a selection of places as GeoJSON or CSV, with the sources' licences."""
+    from .errors import BadParameter
+    from .exports import export_places
+    from .params import parse_place_filter
+
+    args = {k: v for k, v in dict(q=q, kind=kind, bbox=bbox, municipality=municipality,
+                                  network=network, status=status).items() if v}
+    settings = _settings()
+    try:
+        place_filter = parse_place_filter(args, max_limit=10_000_000, default_limit=10_000_000,
+                                          tz=settings["TIMEZONE"])
+    except BadParameter as exc:
+        raise click.BadParameter(exc.message) from exc
+    conn = _open()
+    try:
+        data, count = export_places(conn, place_filter, fmt)
+    finally:
+        conn.close()
+    if output:
+        output.write_bytes(data)
+        click.echo(f"Wrote {count} places to {output}.", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@click.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def stats_command(as_json: bool) -> None:
+    """Counts of places by kind, status and geocode precision, and the sources."""
+    from .queries import stats
+
+    conn = _open()
+    try:
+        result = stats(conn)
+    finally:
+        conn.close()
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result['places']} places, {result['networks']} networks, "
+               f"{result['links']} links, {result['products']} products, "
+               f"{result['municipalities']} municipalities")
+    for title, key in (("By kind", "by_kind"), ("By status", "by_status"),
+                       ("By geocode precision", "by_precision")):
+        click.echo(f"{title}:")
+        for name, count in result[key].items():
+            click.echo(f"  {name:<24} {count:>7}")
+    click.echo("Sources:")
+    for source in result["sources"]:
+        click.echo(f"  {source['id']:<20} {source['licence'] or '-':<12} "
+                   f"{source['rows_imported']} new, {source['rows_updated']} updated, "
+                   f"{source['rows_rejected']} rejected")
+
+
+@click.command("serve")
+@click.option("--host", default=None, help="Address to listen on (REGIONAL_MAP_HOST).")
+@click.option("--port", type=int, default=None, help="Port to listen on (REGIONAL_MAP_PORT).")
+@click.option("--debug", is_flag=True, help="Reload on code changes and show tracebacks.")
+def serve_command(host: str | None, port: int | None, debug: bool) -> None:
+    """Serve the map (development server; use gunicorn in production, see README)."""
+    from . import StoreNotReady, create_app
+
+    settings = _settings()
+    overrides = {"DB": settings["DB"]}
+    try:
+        app = create_app(overrides)
+    except StoreNotReady as exc:
+        raise click.ClickException(str(exc)) from exc
+    host = host or settings["HOST"]
+    port = port or settings["PORT"]
+    click.echo(f"Regional Map on http://{host}:{port}/ (database {settings['DB']})")
+    app.run(host=host, port=port, debug=debug, threaded=True)
+
+
+@click.command("settings")
+def settings_command() -> None:
+    """List every setting, its environment variable, current value and meaning."""
+    values = _settings()
+    for setting in SETTINGS:
+        click.echo(f"{setting.env}={values[setting.name]!s}\n    {setting.help}")
+
+
+COMMANDS = (init_db_command, load_demo_command, import_command, geocode_command,
+            export_command, stats_command, serve_command, settings_command)
+
+
+@click.group(help="Regional Map: the open map and directory of a region's short food chain.")
+@click.option("--db", type=click.Path(dir_okay=False), default=None,
+              help="Database path (overrides REGIONAL_MAP_DB).")
+@click.version_option(package_name="regional-map")
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    ctx.obj = {"overrides": {"DB": db} if db else {}}
+
+
+for _command in COMMANDS:
+    main.add_command(_command)
+
+
+def register_flask_commands(app) -> None:
+    """The same commands under ``flask --app app``."""
+    for command in COMMANDS:
+        app.cli.add_command(command)

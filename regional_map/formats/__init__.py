@@ -1,0 +1,1 @@
+"""Formatters: pure functions from the internal place shape to an output format."""

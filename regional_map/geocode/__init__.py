@@ -1,0 +1,1 @@
+"""Geocoding: the offline postcode gazetteer first, then an opt-in online geocoder."""

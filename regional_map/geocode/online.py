@@ -1,0 +1,648 @@
+"""Opt-in online geocoding (Nominatim or PDOK), for addresses the offline gazetteer cannot place.
+
+Nothing here runs unless the ``GEOCODER`` setting names a service: :func:`make_geocoder` returns
+``None`` for the default ``none``. A geocoder is polite by construction:
+
+* every request carries the configured User-Agent and explicit timeouts;
+* requests are spaced by at least ``GEOCODER_MIN_INTERVAL`` seconds and never run in parallel;
+* only 429 and 5xx answers are retried (at most twice, with backoff);
+* every answer, including "no result", is kept in an SQLite cache file, so re-running a batch
+  never repeats a request. Failures (timeouts, refused connections, 4xx, garbled answers) are
+  *not* cached, so the next run tries those rows again.
+
+:meth:`OnlineGeocoder.geocode` never raises on network trouble: it logs, counts the failure in
+:attr:`OnlineGeocoder.stats` and returns ``None``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import re
+import sqlite3
+import threading
+import time
+import unicodedata
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import requests
+
+from regional_map.settings import SETTINGS
+
+log = logging.getLogger(__name__)
+
+#: (connect, read) timeouts in seconds for every request.
+DEFAULT_TIMEOUT: tuple[float, float] = (5.0, 10.0)
+#: Retries after a 429 or 5xx answer (so at most three attempts per query).
+MAX_RETRIES = 2
+#: A Retry-After header longer than this is not worth blocking a batch for; we give up instead.
+MAX_RETRY_AFTER = 60.0
+
+# Country names as they appear in the spreadsheets we import, mapped to ISO codes.
+_COUNTRIES = {
+    "be": "be",
+    "bel": "be",
+    "belgie": "be",
+    "belgium": "be",
+    "belgique": "be",
+    "belgien": "be",
+    "nl": "nl",
+    "nld": "nl",
+    "nederland": "nl",
+    "netherlands": "nl",
+    "the netherlands": "nl",
+    "pays bas": "nl",
+    "niederlande": "nl",
+}
+_DUTCH_POSTCODE = re.compile(r"^\d{4}\s?[A-Za-z]{2}$")
+_WKT_POINT = re.compile(r"^\s*POINT\s*\(\s*(\S+)\s+(\S+)\s*\)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class GeocodeResult:
+    """A point found by an online geocoder.
+
+    ``precision`` says what was actually matched, never more: ``address`` (the house number
+    matched), ``street`` (the street, but not that house number), ``postcode`` or
+    ``municipality``.
+    """
+
+    lat: float
+    lon: float
+    precision: str
+    source: str
+    label: str
+
+
+@dataclass(frozen=True)
+class GeocodeStats:
+    """Counters of one geocoder's work, for a batch report."""
+
+    requests: int = 0
+    cache_hits: int = 0
+    found: int = 0
+    not_found: int = 0
+    failures: int = 0
+    #: failures by kind, e.g. ``{"timeout": 2, "http 403": 1}``
+    failure_kinds: Mapping[str, int] = field(default_factory=dict)
+
+
+class RateLimiter:
+    """Spaces calls to :meth:`wait` at least ``min_interval`` seconds apart, across threads.
+
+    ``clock`` and ``sleep`` are injectable so tests can check the spacing without waiting.
+    """
+
+    def __init__(
+        self,
+        min_interval: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if min_interval < 0 or not math.isfinite(min_interval):
+            raise ValueError(f"min_interval must be a non-negative number, not {min_interval!r}")
+        self.min_interval = min_interval
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._last: float | None = None
+
+    def wait(self) -> None:
+        """Block until the next call is allowed, then record it as made now."""
+        # Sleeping while holding the lock is the point: other threads queue up behind us.
+        with self._lock:
+            now = self._clock()
+            if self._last is not None:
+                delay = self._last + self.min_interval - now
+                if delay > 0:
+                    self._sleep(delay)
+                    # Never trust the clock to have moved exactly; the slot is taken either way.
+                    now = max(self._clock(), self._last + self.min_interval)
+            self._last = now
+
+
+class GeocodeCache:
+    """Answers of online geocoders, kept in an SQLite file (``None`` path: in memory only).
+
+    Keys are built by the geocoder (service + normalised query); values are the service's JSON
+    answer, "no result" included.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None) -> None:
+        if path is None or str(path) in ("", ":memory:"):
+            target = ":memory:"
+        else:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            target = str(path)
+        # One connection shared by the geocoder's threads, serialised by our own lock.
+        self._db = sqlite3.connect(target, timeout=30, check_same_thread=False)
+        self._lock = threading.Lock()
+        with self._lock, self._db:
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS geocode_cache ("
+                " key TEXT PRIMARY KEY,"
+                " service TEXT NOT NULL,"
+                " answer TEXT NOT NULL,"
+                " fetched_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+                ")"
+            )
+
+    def get(self, key: str) -> tuple[bool, Any]:
+        """Return ``(True, answer)`` for a cached key, ``(False, None)`` otherwise."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT answer FROM geocode_cache WHERE key = ?", (key,)
+            ).fetchone()
+        if row is None:
+            return False, None
+        return True, json.loads(row[0])
+
+    def put(self, key: str, service: str, answer: Any) -> None:
+        """Store (or replace) the answer for ``key``, committed at once so a crash keeps it."""
+        text = json.dumps(answer, ensure_ascii=False, separators=(",", ":"))
+        with self._lock, self._db:
+            self._db.execute(
+                "INSERT OR REPLACE INTO geocode_cache (key, service, answer) VALUES (?, ?, ?)",
+                (key, service, text),
+            )
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT count(*) FROM geocode_cache").fetchone()[0]
+
+    def close(self) -> None:
+        """Close the database file."""
+        with self._lock:
+            self._db.close()
+
+
+@dataclass(frozen=True)
+class _Query:
+    """One address as given by the caller (kept verbatim for the request)."""
+
+    street: str
+    housenumber: str
+    postcode: str
+    city: str
+    country: str  # ISO code "be"/"nl", or "" when unknown
+
+    def cache_key(self, service: str) -> str:
+        # Case, accents' composition form and spacing do not change what the services answer,
+        # so they should not cause a second request either. Field positions are kept (JSON
+        # list) so "Gent" as street and as city cannot share a key.
+        fields = [
+            _normalise(self.street),
+            _normalise(self.housenumber).replace(" ", ""),
+            _normalise(self.postcode).replace(" ", ""),
+            _normalise(self.city),
+            self.country,
+        ]
+        return service + ":" + json.dumps(fields, ensure_ascii=False)
+
+
+class _BadAnswer(ValueError):
+    """The service answered something we cannot read; a failure, not a "no result"."""
+
+
+class OnlineGeocoder(ABC):
+    """Common machinery of online geocoders: session, rate limit, retries, cache and counters.
+
+    Subclasses say how to ask (:meth:`_build_request`) and how to read the answer
+    (:meth:`_parse`). Use one instance per batch (it is thread-safe) and :meth:`close` it after.
+    """
+
+    #: short name, used as ``GeocodeResult.source`` and in cache keys
+    service: ClassVar[str]
+    #: base URL of the public service, used when no ``base_url`` is given
+    public_url: ClassVar[str]
+
+    def __init__(
+        self,
+        *,
+        user_agent: str,
+        base_url: str = "",
+        cache_path: str | os.PathLike[str] | None = None,
+        min_interval: float = 1.0,
+        timeout: tuple[float, float] = DEFAULT_TIMEOUT,
+        max_retries: int = MAX_RETRIES,
+        backoff: float = 1.0,
+        session: requests.Session | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if not user_agent or not user_agent.strip():
+            # Public services block anonymous clients; an empty header would get us banned.
+            raise ValueError("a User-Agent identifying this application is required")
+        if not 0 <= max_retries <= MAX_RETRIES:
+            raise ValueError(f"max_retries must be between 0 and {MAX_RETRIES}")
+        self.base_url = (base_url or self.public_url).rstrip("/")
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self._sleep = sleep
+        self.limiter = RateLimiter(min_interval, clock=clock, sleep=sleep)
+        self.cache = GeocodeCache(cache_path)
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = user_agent.strip()
+        self.session.headers["Accept"] = "application/json"
+        # Only one request in flight at a time: the public services ask for no parallel use,
+        # and requests.Session is not documented as thread-safe.
+        self._request_lock = threading.Lock()
+        self._stats_lock = threading.Lock()
+        self._counts = {"requests": 0, "cache_hits": 0, "found": 0, "not_found": 0, "failures": 0}
+        self._failure_kinds: dict[str, int] = {}
+
+    # -- public API -------------------------------------------------------------------------
+
+    def geocode(
+        self,
+        street: str | None,
+        housenumber: str | None,
+        postcode: str | None,
+        city: str | None,
+        country: str | None,
+    ) -> GeocodeResult | None:
+        """Geocode one address; ``None`` for no result, an unsupported row or any failure.
+
+        ``country`` is an ISO code (``BE``/``NL``) or a common name (``België``, ``Nederland``).
+        Failures are logged and counted in :attr:`stats`; they are not cached, so a later run
+        retries them. Answers (including "no result") are cached and never requested twice.
+        """
+        query = _Query(
+            street=_clean(street),
+            housenumber=_clean(housenumber),
+            postcode=_clean(postcode),
+            city=_clean(city),
+            country=_country_code(country),
+        )
+        request = self._build_request(query)
+        if request is None:
+            return None
+        key = query.cache_key(self.service)
+
+        hit, answer = self._cache_get(key)
+        if not hit:
+            with self._request_lock:
+                # Another thread may have fetched the same query while we waited for the lock.
+                hit, answer = self._cache_get(key)
+                if not hit:
+                    answer = self._fetch(*request)
+                    if answer is None:
+                        return None  # failure, already logged and counted
+                    try:
+                        result = self._parse(answer, query)
+                    except _BadAnswer as exc:
+                        self._fail("bad answer", f"{exc}")
+                        return None
+                    self._cache_put(key, answer)
+                    self._count("found" if result else "not_found")
+                    return result
+        self._count("cache_hits")
+        try:
+            return self._parse(answer, query)
+        except _BadAnswer:
+            # Only readable answers are cached, so this means the parser changed; re-ask later.
+            log.warning("%s: unreadable cached answer for %s", self.service, key)
+            return None
+
+    @property
+    def stats(self) -> GeocodeStats:
+        """A snapshot of the counters (requests sent, cache hits, found, failures …)."""
+        with self._stats_lock:
+            return GeocodeStats(**self._counts, failure_kinds=dict(self._failure_kinds))
+
+    @property
+    def failures(self) -> int:
+        """How many geocode calls failed (network error, timeout, HTTP error, bad answer)."""
+        with self._stats_lock:
+            return self._counts["failures"]
+
+    def close(self) -> None:
+        """Close the HTTP session and the cache file."""
+        self.session.close()
+        self.cache.close()
+
+    def __enter__(self) -> OnlineGeocoder:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- for subclasses ---------------------------------------------------------------------
+
+    @abstractmethod
+    def _build_request(self, query: _Query) -> tuple[str, dict[str, str]] | None:
+        """URL and query parameters for ``query``, or ``None`` to skip it without a request."""
+
+    @abstractmethod
+    def _parse(self, answer: Any, query: _Query) -> GeocodeResult | None:
+        """Read the service's JSON answer; ``None`` for no (usable) result.
+
+        Raise :class:`_BadAnswer` when the answer does not have the expected shape.
+        """
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _fetch(self, url: str, params: dict[str, str]) -> Any | None:
+        """GET with rate limit and retries; the decoded JSON, or ``None`` after a failure."""
+        for attempt in range(self.max_retries + 1):
+            self.limiter.wait()
+            self._count("requests")
+            try:
+                response = self.session.get(url, params=params, timeout=self.timeout)
+            except requests.Timeout:
+                self._fail("timeout", f"no answer from {url} within {self.timeout} s")
+                return None
+            except requests.RequestException as exc:
+                self._fail("connection", f"{type(exc).__name__}: {exc}")
+                return None
+
+            status = response.status_code
+            retryable = status == 429 or 500 <= status < 600
+            if retryable and attempt < self.max_retries:
+                delay = self._retry_delay(response, attempt)
+                if delay is not None:
+                    log.info("%s: HTTP %s, retrying in %.1f s", self.service, status, delay)
+                    response.close()
+                    self._sleep(delay)
+                    continue
+            if status != 200:
+                self._fail(f"http {status}", f"HTTP {status} from {url}")
+                return None
+            try:
+                return response.json()
+            except ValueError:
+                self._fail("bad answer", f"answer from {url} is not JSON")
+                return None
+        return None  # not reached: the last attempt always returns above
+
+    def _retry_delay(self, response: requests.Response, attempt: int) -> float | None:
+        """Seconds to wait before the next attempt; ``None`` when the server asks for too long."""
+        delay = self.backoff * (2**attempt)
+        retry_after = response.headers.get("Retry-After", "").strip()
+        if retry_after:
+            try:
+                delay = max(delay, float(retry_after))
+            except ValueError:
+                pass  # an HTTP date; our own backoff will do
+        return delay if delay <= MAX_RETRY_AFTER else None
+
+    def _cache_get(self, key: str) -> tuple[bool, Any]:
+        try:
+            return self.cache.get(key)
+        except (sqlite3.Error, ValueError) as exc:
+            # A broken cache costs a request, not the batch.
+            log.warning("%s: geocoder cache unreadable: %s", self.service, exc)
+            return False, None
+
+    def _cache_put(self, key: str, answer: Any) -> None:
+        try:
+            self.cache.put(key, self.service, answer)
+        except sqlite3.Error as exc:
+            log.warning("%s: could not write geocoder cache: %s", self.service, exc)
+
+    def _count(self, name: str) -> None:
+        with self._stats_lock:
+            self._counts[name] += 1
+
+    def _fail(self, kind: str, message: str) -> None:
+        log.warning("%s geocoder failed (%s): %s", self.service, kind, message)
+        with self._stats_lock:
+            self._counts["failures"] += 1
+            self._failure_kinds[kind] = self._failure_kinds.get(kind, 0) + 1
+
+
+class NominatimGeocoder(OnlineGeocoder):
+    """Nominatim structured search (OpenStreetMap), for Belgium and the Netherlands.
+
+    The public instance allows at most one request per second; a shorter interval is raised to
+    one second there. Own instances (``base_url``) may go faster.
+    """
+
+    service = "nominatim"
+    public_url = "https://nominatim.openstreetmap.org"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if self.base_url == self.public_url and self.limiter.min_interval < 1.0:
+            log.warning("nominatim: the public instance allows 1 request/s; using 1.0 s")
+            self.limiter.min_interval = 1.0
+
+    def _build_request(self, query: _Query) -> tuple[str, dict[str, str]] | None:
+        if not (query.street or query.postcode or query.city):
+            return None
+        params = {
+            "format": "jsonv2",
+            # addressdetails tell us whether the house number really matched.
+            "addressdetails": "1",
+            "limit": "1",
+            # An unknown country still stays within the region this project maps.
+            "countrycodes": query.country or "be,nl",
+        }
+        street = f"{query.housenumber} {query.street}".strip() if query.street else ""
+        for name, value in (
+            ("street", street),
+            ("postalcode", query.postcode),
+            ("city", query.city),
+        ):
+            if value:
+                params[name] = value
+        return f"{self.base_url}/search", params
+
+    def _parse(self, answer: Any, query: _Query) -> GeocodeResult | None:
+        if not isinstance(answer, list):
+            raise _BadAnswer("Nominatim answer is not a list")
+        if not answer:
+            return None
+        item = answer[0]
+        if not isinstance(item, dict):
+            raise _BadAnswer("Nominatim result is not an object")
+        lat, lon = _coordinates(item.get("lat"), item.get("lon"))
+        precision = _nominatim_precision(item, query.housenumber)
+        if precision is None:
+            return None  # a province or country: no use on a map of places
+        return GeocodeResult(
+            lat=lat,
+            lon=lon,
+            precision=precision,
+            source=self.service,
+            label=str(item.get("display_name") or ""),
+        )
+
+
+class PdokGeocoder(OnlineGeocoder):
+    """PDOK Locatieserver (Dutch BAG addresses); rows outside the Netherlands are skipped."""
+
+    service = "pdok"
+    public_url = "https://api.pdok.nl"
+
+    def _build_request(self, query: _Query) -> tuple[str, dict[str, str]] | None:
+        # PDOK only knows Dutch addresses; asking it about a Belgian one would at best waste a
+        # request and at worst return a Dutch namesake street.
+        if query.country != "nl":
+            if query.country or not _DUTCH_POSTCODE.match(query.postcode):
+                return None
+        parts = [f"{query.street} {query.housenumber}".strip(), query.postcode, query.city]
+        q = " ".join(p for p in parts if p)
+        if not q:
+            return None
+        return (
+            f"{self.base_url}/bzk/locatieserver/search/v3_1/free",
+            {"q": q, "fq": "type:adres", "rows": "1"},
+        )
+
+    def _parse(self, answer: Any, query: _Query) -> GeocodeResult | None:
+        try:
+            docs = answer["response"]["docs"]
+        except (KeyError, TypeError) as exc:
+            raise _BadAnswer("PDOK answer has no response.docs") from exc
+        if not isinstance(docs, list):
+            raise _BadAnswer("PDOK response.docs is not a list")
+        if not docs:
+            return None
+        doc = docs[0]
+        if not isinstance(doc, dict):
+            raise _BadAnswer("PDOK doc is not an object")
+        match = _WKT_POINT.match(str(doc.get("centroide_ll", "")))
+        if not match:
+            raise _BadAnswer(f"PDOK centroide_ll is not a POINT: {doc.get('centroide_ll')!r}")
+        lat, lon = _coordinates(match.group(2), match.group(1))  # WKT order is lon lat
+        precision = _pdok_precision(doc, query)
+        if precision is None:
+            return None
+        return GeocodeResult(
+            lat=lat,
+            lon=lon,
+            precision=precision,
+            source=self.service,
+            label=str(doc.get("weergavenaam") or ""),
+        )
+
+
+GEOCODERS: dict[str, type[OnlineGeocoder]] = {
+    NominatimGeocoder.service: NominatimGeocoder,
+    PdokGeocoder.service: PdokGeocoder,
+}
+
+
+def make_geocoder(settings: Mapping[str, Any], **options: Any) -> OnlineGeocoder | None:
+    """Build the geocoder the settings ask for, or ``None`` when ``GEOCODER`` is ``none``.
+
+    ``settings`` is the dict of :func:`regional_map.settings.load`; missing ``GEOCODER_*`` keys
+    take their declared defaults. ``options`` go to the geocoder's constructor (``timeout``,
+    ``clock``, ``sleep`` …). Raises ``ValueError`` for an unknown geocoder name.
+    """
+    values = {s.name: s.parse(s.default) for s in SETTINGS if s.name.startswith("GEOCODER")}
+    values.update({k: v for k, v in settings.items() if k.startswith("GEOCODER")})
+    name = str(values["GEOCODER"] or "none").strip().lower()
+    if name == "none":
+        return None
+    try:
+        cls = GEOCODERS[name]
+    except KeyError:
+        known = ", ".join(["none", *GEOCODERS])
+        raise ValueError(f"unknown GEOCODER {name!r}; choose one of {known}") from None
+    kwargs: dict[str, Any] = {
+        "base_url": str(values["GEOCODER_URL"] or ""),
+        "user_agent": str(values["GEOCODER_USER_AGENT"] or ""),
+        "cache_path": values["GEOCODER_CACHE"] or None,
+        "min_interval": float(values["GEOCODER_MIN_INTERVAL"]),
+    }
+    kwargs.update(options)
+    return cls(**kwargs)
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _clean(value: object) -> str:
+    """Trim a field; ``None`` and NaN-like blanks from spreadsheets become ``""``."""
+    if value is None:
+        return ""
+    text = " ".join(str(value).split())
+    return "" if text.lower() in ("nan", "none", "null") else text
+
+
+def _normalise(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
+
+
+def _country_code(country: str | None) -> str:
+    folded = unicodedata.normalize("NFKD", _clean(country))
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+    folded = " ".join(folded.replace("-", " ").replace(".", " ").split())
+    return _COUNTRIES.get(folded, "")
+
+
+def _same_housenumber(found: object, wanted: str) -> bool:
+    """``12A`` equals ``12 a`` and ``12-a``; ``12-14`` does not equal ``12``."""
+
+    def key(value: object) -> str:
+        return re.sub(r"[\s\-/]+", "", str(value or "")).casefold()
+
+    return bool(wanted) and key(found) == key(wanted)
+
+
+def _coordinates(lat: object, lon: object) -> tuple[float, float]:
+    try:
+        lat_f, lon_f = float(lat), float(lon)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise _BadAnswer(f"coordinates are not numbers: {lat!r}, {lon!r}") from exc
+    if not (math.isfinite(lat_f) and math.isfinite(lon_f)):
+        raise _BadAnswer("coordinates are not finite")
+    if not (-90 <= lat_f <= 90 and -180 <= lon_f <= 180):
+        raise _BadAnswer(f"coordinates out of range: {lat_f}, {lon_f}")
+    return lat_f, lon_f
+
+
+def _nominatim_precision(item: Mapping[str, Any], housenumber: str) -> str | None:
+    """What a Nominatim hit really matched, from its address details and place rank."""
+    address = item.get("address") or {}
+    if isinstance(address, dict) and _same_housenumber(address.get("house_number"), housenumber):
+        return "address"
+    if item.get("addresstype") == "postcode" or item.get("type") == "postcode":
+        return "postcode"
+    try:
+        rank = int(item.get("place_rank") or 0)
+    except (TypeError, ValueError):
+        rank = 0
+    # Nominatim ranks: 26-27 streets, 28-30 houses and POIs (here without our house number),
+    # 13-25 municipalities, villages and suburbs, below that provinces and countries.
+    if rank >= 26:
+        return "street"
+    if rank >= 13:
+        return "municipality"
+    return None
+
+
+def _pdok_precision(doc: Mapping[str, Any], query: _Query) -> str | None:
+    """What a PDOK doc really matched.
+
+    The search is restricted to addresses, so it always returns *some* address: one with
+    another house number only places the street, and without a street in the query it only
+    stands for the postcode or the town.
+    """
+    kind = doc.get("type")
+    if kind == "adres":
+        found = doc.get("huis_nlt") or "".join(
+            str(doc.get(k) or "") for k in ("huisnummer", "huisletter", "huisnummertoevoeging")
+        )
+        if query.street and _same_housenumber(found, query.housenumber):
+            return "address"
+        if query.street:
+            return "street"
+        return "postcode" if query.postcode else "municipality"
+    if kind == "weg":
+        return "street"
+    if kind == "postcode":
+        return "postcode"
+    if kind in ("woonplaats", "gemeente"):
+        return "municipality"
+    return None

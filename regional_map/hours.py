@@ -1,0 +1,646 @@
+"""Evaluate OSM ``opening_hours`` strings server-side, in the region's time zone.
+
+Framework-free: the web layer asks :func:`status` ("open now?", with the next
+closing/opening time), renders it with :func:`describe`, and shows a place's week
+with :func:`week_table`. Parsing is delegated to ``opening-hours-py`` (import name
+``opening_hours``, a binding of the Rust crate ``opening-hours``); this module adds
+what the library does not do for us:
+
+* **Time zones.** Every expression is compiled with ``timezone=ZoneInfo(tz)``. The
+  library then reads *naive* datetimes as local wall-clock time in that zone and
+  converts *aware* ones, and it returns aware datetimes in that zone. It only accepts
+  ``ZoneInfo``-aware datetimes, though (``datetime.timezone.utc`` or a fixed offset
+  raise ``TypeError``, as does a ``ZoneInfo`` wall time that falls in the spring DST
+  gap), so :func:`status` always hands it a normalised ``ZoneInfo``-aware datetime.
+  Naive ``at`` values follow PEP 495: an ambiguous autumn time means its first
+  occurrence (summer time), a non-existent spring time is shifted forward by an hour.
+* **Public holidays.** The library ships its own calendars (``country="BE"`` /
+  ``"NL"`` both work; lower-case codes do not, hence the upper-casing). Its BE/NL
+  calendars are the days off: unlike the ``holidays`` package they leave out
+  Pentecost Sunday (BE), Good Friday (NL) and Liberation Day outside lustrum years
+  (NL). For countries the library does not know but ``holidays`` does (e.g. ``BQ``,
+  the Caribbean Netherlands) the ``PH`` token is rewritten into explicit dates.
+  Holiday *names* always come from ``holidays``.
+* **Free text and comments.** The library evaluates a comment without a modifier
+  (``"op afspraak"``, ``Mo-Fr "op afspraak"``, ``... || "call us"``, even
+  ``Sa 10:00-12:00 "maybe, call us"``) as *open*. The reference implementation,
+  opening_hours.js (whose test suite pins exactly these cases), reads them as
+  *unknown*, and a place must never be claimed open on the strength of a comment, so
+  such comments get an explicit ``unknown`` modifier before parsing; ``open "..."``
+  stays open. A value that is nothing but a quoted comment does not count as parsed
+  at all (:func:`parse` returns ``None``).
+* **Day lists with a space.** ``Mo, Sa 08:30-12:30`` is, to the letter of the spec,
+  two rules: ``Mo`` (open all day!) and ``Sa 08:30-12:30``. Mappers mean a day list,
+  so the space after a comma between two day tokens is dropped before parsing.
+* **Sunrise/sunset.** Without coordinates the library silently uses fixed 07:00 and
+  19:00. Solar expressions are therefore compiled with a reference point for the
+  country (BE, NL: within ~10-15 minutes of the real time anywhere in the country);
+  for other countries such expressions are reported unparseable. Note that passing
+  ``auto_timezone=False`` makes the library ignore ``coords`` for solar events.
+
+Performance (warm parse cache, per place, measured over the 529 real strings):
+``status`` ~10 µs (max ~18 µs; ~25 µs on a cold cache), ``status`` + ``describe``
+~13 µs, ``week_table`` ~80 µs. The raw library ``state()`` call is ~1.5 µs; most of
+the rest is finding the next opening/closing time.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import holidays
+import opening_hours as _oh
+
+__all__ = [
+    "DEFAULT_COUNTRY",
+    "DEFAULT_TZ",
+    "MESSAGES",
+    "DayHours",
+    "Hours",
+    "HoursStatus",
+    "describe",
+    "is_open",
+    "parse",
+    "parse_report",
+    "status",
+    "week_table",
+]
+
+DEFAULT_COUNTRY = "BE"
+DEFAULT_TZ = "Europe/Brussels"
+
+#: How far ahead :func:`status` looks for the next opening or closing time. A week
+#: plus a day, so "closed on Saturday, opens next Saturday" is still found.
+LOOKAHEAD = timedelta(days=8)
+
+State = Literal["open", "closed", "unknown"]
+
+# A point near the middle of each country for sunrise/sunset. The east-west extent
+# of BE and NL is ~4 degrees of longitude, i.e. ~16 minutes of solar time, so the
+# error from a central point stays within ~8-10 minutes.
+_SOLAR_REFERENCE: dict[str, tuple[float, float]] = {
+    "BE": (50.64, 4.67),
+    "NL": (52.16, 5.39),
+}
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+_COMMENT = re.compile(r'"[^"]*"')
+_FREE_TEXT = re.compile(r'\s*"([^"]*)"\s*')
+_PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
+_DAY = r"(?:Mo|Tu|We|Th|Fr|Sa|Su|PH|SH)"
+# ", " between two day tokens: a day list, not an additional rule (see module doc).
+_DAY_LIST_SPACE = re.compile(rf"(?<![A-Za-z])({_DAY}(?:\[[^\]]*\])?)\s*,\s+(?={_DAY}(?![A-Za-z]))")
+# A comment right after one of these belongs to an explicit modifier; any other
+# comment (outside a `"...":` selector) is a bare one and means unknown.
+_MODIFIER_BEFORE = re.compile(r"(?<![A-Za-z])(?:open|closed|off|unknown)$", re.IGNORECASE)
+_SOLAR = re.compile(r"(?<![A-Za-z])(?:sunrise|sunset|dawn|dusk)(?![A-Za-z])", re.IGNORECASE)
+_PH = re.compile(r"(?<![A-Za-z])PH(?![A-Za-z])")
+_WEEKDAY_ITEM = (
+    r"(?:(?:Mo|Tu|We|Th|Fr|Sa|Su)(?:\[[^\]]*\])?(?:\s*-\s*(?:Mo|Tu|We|Th|Fr|Sa|Su))?|PH)"
+)
+_LEADING_WEEKDAY_SELECTOR = re.compile(
+    rf"(\s*)({_WEEKDAY_ITEM}(?:\s*,\s*{_WEEKDAY_ITEM})*)(?![A-Za-z])(.*)", re.DOTALL
+)
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Hours:
+    """A successfully parsed ``opening_hours`` value, bound to a country and time zone.
+
+    ``expression`` is what was handed to the library after the repairs described in
+    the module docstring; ``raw`` is the value as tagged. ``ph_unresolved`` is set when
+    the country's holidays come from the ``holidays`` package and a ``PH`` rule could
+    not be rewritten into dates: public holidays then evaluate as unknown.
+    """
+
+    raw: str
+    expression: str
+    country: str
+    tz: str
+    warnings: tuple[str, ...] = ()
+    ph_unresolved: bool = False
+    oh: _oh.OpeningHours | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class HoursStatus:
+    """State of a place at one moment, as returned by :func:`status`.
+
+    ``closes_at`` is set when open and the place closes within :data:`LOOKAHEAD`
+    (``None`` for 24/7); ``opens_at`` is set when closed and it opens within
+    :data:`LOOKAHEAD`. Both, and ``at``, are aware datetimes in the place's zone.
+    ``comment`` is the mapper's comment for the current rule, or the free text when
+    the whole value is a quoted comment.
+    """
+
+    state: State
+    raw: str
+    at: datetime
+    closes_at: datetime | None = None
+    opens_at: datetime | None = None
+    comment: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """True only when the hours positively say open."""
+        return self.state == "open"
+
+
+@dataclass(frozen=True)
+class DayHours:
+    """One row of :func:`week_table`.
+
+    ``intervals`` are the open spans within this calendar day as ``(start, end)``
+    local wall times; an ``end`` of ``00:00`` means "until midnight" (spans crossing
+    midnight are split at it). ``unknown`` is True when part of the day (or, for
+    unparseable hours, the whole day) has no known state. ``holiday`` is the public
+    holiday's name when the ``PH`` rules apply that day.
+    """
+
+    day: date
+    intervals: tuple[tuple[time, time], ...] = ()
+    unknown: bool = False
+    holiday: str | None = None
+    comments: tuple[str, ...] = ()
+
+    @property
+    def weekday(self) -> int:
+        """0 = Monday ... 6 = Sunday."""
+        return self.day.weekday()
+
+    @property
+    def is_closed(self) -> bool:
+        """Known to be closed the whole day."""
+        return not self.intervals and not self.unknown
+
+    @property
+    def label(self) -> str:
+        """Language-neutral hours text, e.g. ``"08:00–12:00, 13:00–18:00"``; ``""`` if none."""
+        return ", ".join(
+            f"{start:%H:%M}–{'24:00' if end == time(0) else f'{end:%H:%M}'}"
+            for start, end in self.intervals
+        )
+
+
+# ------------------------------------------------------------------- parsing
+
+
+def parse(text: str | None, country: str = DEFAULT_COUNTRY, tz: str = DEFAULT_TZ) -> Hours | None:
+    """Parse an ``opening_hours`` value; ``None`` when it yields no machine-readable hours.
+
+    ``None`` covers empty values, syntax errors and values that are only free text
+    (``"op afspraak"``). Results are cached per (text, country, tz) because the same
+    few hundred strings recur across thousands of places.
+
+    Raises ``ValueError`` for a country code neither the library nor ``holidays``
+    knows, and ``zoneinfo.ZoneInfoNotFoundError`` for an unknown ``tz``.
+    """
+    return _parse(text, country, tz, date.today())
+
+
+def parse_report(strings: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Split raw values into ``(ok, failed)`` by whether :func:`parse` accepts them.
+
+    Evaluated with the default country and zone; free-text-only values count as failed.
+    """
+    ok: list[str] = []
+    failed: list[str] = []
+    for text in strings:
+        (ok if parse(text) is not None else failed).append(text)
+    return ok, failed
+
+
+def _parse(text: str | None, country: str, tz: str, around: date) -> Hours | None:
+    country = country.upper()
+    source = _calendar_source(country)  # validates the code even for empty values
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    # Only the rewrite for `holidays`-package countries depends on the date, so keep
+    # the cache key date-free for everyone else.
+    years = _years_around(around) if source == "holidays" else None
+    return _compile(raw, country, tz, years)
+
+
+@functools.lru_cache(maxsize=8192)
+def _compile(raw: str, country: str, tz: str, years: tuple[int, ...] | None) -> Hours | None:
+    if _FREE_TEXT.fullmatch(raw):
+        return None
+    expression = _repair(raw)
+    ph_unresolved = False
+    if years is not None and _PH.search(_COMMENT.sub("", expression)):
+        rewritten = _rewrite_ph(expression, _holiday_dates(country, years))
+        if rewritten is None:
+            ph_unresolved = True
+        else:
+            expression = rewritten
+    coords = None
+    if _SOLAR.search(_COMMENT.sub("", expression)):
+        coords = _SOLAR_REFERENCE.get(country)
+        if coords is None:
+            # The library would silently assume sunrise 07:00 / sunset 19:00.
+            return None
+    try:
+        oh = _oh.OpeningHours(
+            expression,
+            timezone=_zone(tz),
+            country=country if years is None else None,
+            coords=coords,
+            # Country and zone are given explicitly; never guess them from the
+            # reference point. (auto_timezone must stay on: with it off the library
+            # ignores coords for sunrise/sunset.)
+            auto_country=False,
+        )
+    except (_oh.ParserError, SyntaxError, ValueError):
+        return None
+    return Hours(
+        raw=raw,
+        expression=expression,
+        country=country,
+        tz=tz,
+        warnings=tuple(oh.warnings),
+        ph_unresolved=ph_unresolved,
+        oh=oh,
+    )
+
+
+def _repair(raw: str) -> str:
+    """Apply the non-controversial repairs listed in the module docstring."""
+    comments: list[str] = []
+
+    def stash(match: re.Match[str]) -> str:
+        comments.append(match.group())
+        return f"\x00{len(comments) - 1}\x00"
+
+    # Work on a copy with comments masked so that their text is never rewritten.
+    masked = _COMMENT.sub(stash, raw)
+    masked = _DAY_LIST_SPACE.sub(r"\1,", masked)
+
+    out: list[str] = []
+    pos = 0
+    for match in _PLACEHOLDER.finditer(masked):
+        before = masked[pos : match.start()]
+        out.append(before)
+        preceding = "".join(out).rstrip()
+        selector_comment = masked[match.end() :].lstrip().startswith(":")
+        if not selector_comment and not _MODIFIER_BEFORE.search(preceding):
+            out.append("unknown " if not before or before[-1].isspace() else " unknown ")
+        out.append(comments[int(match.group(1))])
+        pos = match.end()
+    out.append(masked[pos:])
+    return "".join(out)
+
+
+def _rewrite_ph(expression: str, dates: list[date]) -> str | None:
+    """Replace ``PH`` by explicit dates, for countries the library has no calendar for.
+
+    Only rules whose leading weekday selector contains ``PH`` are supported
+    (``PH off``, ``Su,PH 10:00-16:00``, ``PH,Mo-Su 08:00-20:00``); ``Sa,PH x`` becomes
+    ``Sa x; <dates> x``, which means the same because both halves share one time
+    selector. Returns ``None`` for anything else (offsets, PH after a month range...).
+    """
+    if not dates:
+        return None
+    date_selector = ",".join(f"{d.year} {_MONTHS[d.month - 1]} {d.day:02d}" for d in dates)
+    comments: list[str] = []
+
+    def stash(match: re.Match[str]) -> str:
+        comments.append(match.group())
+        return f"\x00{len(comments) - 1}\x00"
+
+    masked = _COMMENT.sub(stash, expression)
+    parts = re.split(r"(;|\|\|)", masked)
+    for i in range(0, len(parts), 2):
+        rule = parts[i]
+        if not _PH.search(rule):
+            continue
+        match = _LEADING_WEEKDAY_SELECTOR.fullmatch(rule)
+        if not match or not _PH.search(match.group(2)) or re.match(r"\s*[+-]", match.group(3)):
+            return None
+        lead, selector, tail = match.groups()
+        others = [item.strip() for item in selector.split(",") if not _PH.fullmatch(item.strip())]
+        rewritten = f"{lead}{date_selector}{tail}"
+        if others:
+            rewritten = f"{lead}{','.join(others)}{tail}; {date_selector}{tail}"
+        parts[i] = rewritten
+    return _PLACEHOLDER.sub(lambda m: comments[int(m.group(1))], "".join(parts))
+
+
+# ------------------------------------------------------------ time and holidays
+
+
+@functools.lru_cache(maxsize=64)
+def _zone(tz: str) -> ZoneInfo:
+    return ZoneInfo(tz)
+
+
+def _localize(at: datetime | None, zone: ZoneInfo) -> datetime:
+    """Aware datetime in ``zone`` that the library accepts (see module docstring)."""
+    if at is None:
+        return datetime.now(zone)
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=zone)
+    # The UTC round trip maps a spring-gap wall time onto a real instant and turns
+    # any other tzinfo into the ZoneInfo the library insists on.
+    return at.astimezone(UTC).astimezone(zone)
+
+
+def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    return _localize(datetime.combine(day, time(0)), zone)
+
+
+def _years_around(day: date) -> tuple[int, ...]:
+    return (day.year - 1, day.year, day.year + 1)
+
+
+@functools.lru_cache(maxsize=64)
+def _calendar_source(country: str) -> Literal["library", "holidays"]:
+    try:
+        _oh.OpeningHours("24/7", country=country)
+        return "library"
+    except _oh.UnknownCountryError:
+        pass
+    try:
+        holidays.country_holidays(country)
+    except NotImplementedError:
+        raise ValueError(f"Unknown country code {country!r}") from None
+    return "holidays"
+
+
+@functools.lru_cache(maxsize=256)
+def _holiday_dates(country: str, years: tuple[int, ...]) -> list[date]:
+    return sorted(holidays.country_holidays(country, years=years))
+
+
+@functools.lru_cache(maxsize=256)
+def _library_ph_dates(country: str, year: int) -> frozenset[date]:
+    """The days the library's own calendar treats as ``PH``."""
+    oh = _oh.OpeningHours("PH", country=country)
+    days: set[date] = set()
+    for start, end, state, _comment in oh.intervals(datetime(year, 1, 1), datetime(year + 1, 1, 1)):
+        if state == _oh.State.OPEN:
+            day = start.date()
+            while datetime.combine(day, time(0)) < end.replace(tzinfo=None):
+                days.add(day)
+                day += timedelta(days=1)
+    return frozenset(days)
+
+
+@functools.lru_cache(maxsize=256)
+def _holiday_names(country: str, year: int, lang: str) -> dict[date, str]:
+    calendar = holidays.country_holidays(country, years=year)
+    wanted = {"en": "en_US"}.get(lang, lang)
+    supported = calendar.supported_languages or ()
+    language = wanted if wanted in supported else ("en_US" if "en_US" in supported else None)
+    return dict(holidays.country_holidays(country, years=year, language=language))
+
+
+def _public_holiday(country: str, day: date, lang: str) -> str | None:
+    """Name of the holiday on ``day`` if ``PH`` rules apply then, else ``None``."""
+    names = _holiday_names(country, day.year, lang)
+    if _calendar_source(country) == "library":
+        if day not in _library_ph_dates(country, day.year):
+            return None
+        return names.get(day, "PH")
+    return names.get(day)
+
+
+# --------------------------------------------------------------- evaluation
+
+
+def status(
+    text: str | None,
+    at: datetime | None = None,
+    country: str = DEFAULT_COUNTRY,
+    tz: str = DEFAULT_TZ,
+) -> HoursStatus:
+    """Evaluate ``text`` at ``at`` (default: now) for a place in ``country`` / ``tz``.
+
+    A naive ``at`` is read as wall-clock time in ``tz``; an aware one is converted.
+    Empty, unparseable or free-text values give ``state="unknown"``: places without
+    usable hours are never claimed open.
+    """
+    zone = _zone(tz)
+    when = _localize(at, zone)
+    raw = text or ""
+    hours = _parse(raw, country, tz, when.date())
+    if hours is None or hours.oh is None:
+        free = _FREE_TEXT.fullmatch(raw)
+        return HoursStatus("unknown", raw, when, comment=free.group(1) if free else None)
+
+    state, comment = hours.oh.state(when)
+    if _unresolved_holiday(hours, when.date()):
+        return HoursStatus("unknown", raw, when, comment=comment or None)
+    if state == _oh.State.OPEN:
+        closes_at = _next_boundary(hours.oh, when, want_open=False)
+        return HoursStatus("open", raw, when, closes_at=closes_at, comment=comment or None)
+    if state == _oh.State.CLOSED:
+        opens_at = _next_boundary(hours.oh, when, want_open=True)
+        if opens_at is not None and _unresolved_holiday(hours, opens_at.date()):
+            opens_at = None
+        return HoursStatus("closed", raw, when, opens_at=opens_at, comment=comment or None)
+    return HoursStatus("unknown", raw, when, comment=comment or None)
+
+
+def is_open(
+    text: str | None,
+    at: datetime | None = None,
+    country: str = DEFAULT_COUNTRY,
+    tz: str = DEFAULT_TZ,
+) -> bool:
+    """True when the hours positively say open at ``at``; False for closed and unknown."""
+    return status(text, at, country, tz).is_open
+
+
+def _unresolved_holiday(hours: Hours, day: date) -> bool:
+    """A holiday on which ``hours`` cannot say what ``PH`` rules do (see :class:`Hours`)."""
+    return hours.ph_unresolved and day in _holiday_dates(hours.country, _years_around(day))
+
+
+def _next_boundary(oh: _oh.OpeningHours, when: datetime, *, want_open: bool) -> datetime | None:
+    """Start of the first later interval that is (``want_open``) / is not open."""
+    # Iterating lazily matters: building a whole 8-day list costs ~6x more.
+    for start, _end, state, _comment in oh.intervals(when, when + LOOKAHEAD):
+        if start <= when:
+            continue  # the current interval; its state is already known
+        if (state == _oh.State.OPEN) == want_open:
+            return start
+    return None
+
+
+def week_table(
+    text: str | None,
+    week_of: date,
+    country: str = DEFAULT_COUNTRY,
+    tz: str = DEFAULT_TZ,
+    lang: str = "en",
+) -> list[DayHours]:
+    """Monday..Sunday of the week containing ``week_of``, with open spans per day.
+
+    Public holidays on which the ``PH`` rules apply are flagged with their name in
+    ``lang`` (nl/fr/en, when the ``holidays`` package has it). Unparseable hours give
+    seven days marked ``unknown``.
+    """
+    if isinstance(week_of, datetime):
+        week_of = week_of.date()
+    zone = _zone(tz)
+    monday = week_of - timedelta(days=week_of.weekday())
+    days = [monday + timedelta(days=i) for i in range(7)]
+    country = country.upper()
+    hours = _parse(text, country, tz, week_of)
+    names = [_public_holiday(country, day, _lang(lang)) for day in days]
+    if hours is None or hours.oh is None:
+        return [
+            DayHours(day, unknown=True, holiday=name) for day, name in zip(days, names, strict=True)
+        ]
+
+    bounds = [_local_midnight(day, zone) for day in [*days, monday + timedelta(days=7)]]
+    spans: list[list[tuple[time, time]]] = [[] for _ in days]
+    unknown = [False] * 7
+    comments: list[list[str]] = [[] for _ in days]
+    for start, end, state, comment in hours.oh.intervals(bounds[0], bounds[7]):
+        for i in range(7):
+            lo, hi = max(start, bounds[i]), min(end, bounds[i + 1])
+            if lo >= hi:
+                continue
+            if comment and comment not in comments[i]:
+                comments[i].append(comment)
+            if state == _oh.State.UNKNOWN:
+                unknown[i] = True
+            elif state == _oh.State.OPEN:
+                # fold only marks the repeated autumn hour; wall times are what we show.
+                span = (
+                    lo.time().replace(fold=0),
+                    time(0) if hi == bounds[i + 1] else hi.time().replace(fold=0),
+                )
+                # Adjacent intervals differing only by comment read as one span.
+                if spans[i] and spans[i][-1][1] == span[0] and lo != bounds[i]:
+                    span = (spans[i].pop()[0], span[1])
+                spans[i].append(span)
+
+    table = []
+    for i, day in enumerate(days):
+        if hours.ph_unresolved and names[i] is not None:
+            table.append(DayHours(day, unknown=True, holiday=names[i]))
+            continue
+        table.append(DayHours(day, tuple(spans[i]), unknown[i], names[i], tuple(comments[i])))
+    return table
+
+
+# ----------------------------------------------------------------- wording
+
+#: All user-facing wording, per language, so it can move to a catalogue later.
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "open": "Open now",
+        "open_closes_today": "Open now, closes {time}",
+        "open_closes_tomorrow": "Open now, closes tomorrow {time}",
+        "open_closes_day": "Open now, closes {day} {time}",
+        "opens_today": "Opens today {time}",
+        "opens_tomorrow": "Opens tomorrow {time}",
+        "opens_day": "Opens {day} {time}",
+        "closed": "Closed",
+        "unknown": "Hours unknown",
+        "day_with_date": "{day} {date}",
+        "monday": "Monday",
+        "tuesday": "Tuesday",
+        "wednesday": "Wednesday",
+        "thursday": "Thursday",
+        "friday": "Friday",
+        "saturday": "Saturday",
+        "sunday": "Sunday",
+    },
+    "nl": {
+        "open": "Nu open",
+        "open_closes_today": "Nu open, sluit om {time}",
+        "open_closes_tomorrow": "Nu open, sluit morgen om {time}",
+        "open_closes_day": "Nu open, sluit {day} om {time}",
+        "opens_today": "Opent vandaag {time}",
+        "opens_tomorrow": "Opent morgen {time}",
+        "opens_day": "Opent {day} {time}",
+        "closed": "Gesloten",
+        "unknown": "Openingsuren onbekend",
+        "day_with_date": "{day} {date}",
+        "monday": "maandag",
+        "tuesday": "dinsdag",
+        "wednesday": "woensdag",
+        "thursday": "donderdag",
+        "friday": "vrijdag",
+        "saturday": "zaterdag",
+        "sunday": "zondag",
+    },
+    "fr": {
+        "open": "Ouvert",
+        "open_closes_today": "Ouvert, ferme à {time}",
+        "open_closes_tomorrow": "Ouvert, ferme demain à {time}",
+        "open_closes_day": "Ouvert, ferme {day} à {time}",
+        "opens_today": "Ouvre aujourd’hui {time}",
+        "opens_tomorrow": "Ouvre demain {time}",
+        "opens_day": "Ouvre {day} {time}",
+        "closed": "Fermé",
+        "unknown": "Horaires inconnus",
+        "day_with_date": "{day} {date}",
+        "monday": "lundi",
+        "tuesday": "mardi",
+        "wednesday": "mercredi",
+        "thursday": "jeudi",
+        "friday": "vendredi",
+        "saturday": "samedi",
+        "sunday": "dimanche",
+    },
+}
+_WEEKDAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def describe(status: HoursStatus, lang: str = "en") -> str:
+    """Short human line for a status, e.g. "Nu open, sluit om 18:00" or "Ouvre samedi 08:00".
+
+    ``lang`` is nl, fr or en (``nl-BE`` style tags work; anything else falls back to en).
+    Days are relative to ``status.at``: today, tomorrow, a weekday name within the
+    coming week, weekday plus date beyond it.
+    """
+    messages = MESSAGES.get(_lang(lang), MESSAGES["en"])
+    if status.state == "open":
+        if status.closes_at is None:
+            return messages["open"]
+        return _relative(messages, "open_closes", status.at, status.closes_at, closing=True)
+    if status.state == "closed":
+        if status.opens_at is None:
+            return messages["closed"]
+        return _relative(messages, "opens", status.at, status.opens_at, closing=False)
+    return messages["unknown"]
+
+
+def _lang(lang: str) -> str:
+    """``"nl-BE"`` / ``"fr_BE"`` / ``"NL"`` -> ``"nl"`` / ``"fr"`` / ``"nl"``."""
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
+def _relative(
+    messages: dict[str, str], prefix: str, now: datetime, moment: datetime, *, closing: bool
+) -> str:
+    moment = moment.astimezone(now.tzinfo)
+    days_ahead = (moment.date() - now.date()).days
+    # "Closes 00:00" reads better than "closes tomorrow 00:00" for a same-day close.
+    if closing and days_ahead == 1 and moment.time() == time(0):
+        days_ahead = 0
+    clock = f"{moment:%H:%M}"
+    if days_ahead <= 0:
+        return messages[f"{prefix}_today"].format(time=clock)
+    if days_ahead == 1:
+        return messages[f"{prefix}_tomorrow"].format(time=clock)
+    day = messages[_WEEKDAY_KEYS[moment.weekday()]]
+    if days_ahead >= 7:
+        # The same weekday name would read as this week's.
+        day = messages["day_with_date"].format(day=day, date=f"{moment.day}/{moment.month}")
+    return messages[f"{prefix}_day"].format(day=day, time=clock)

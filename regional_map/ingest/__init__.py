@@ -1,0 +1,1 @@
+"""Importers: read CSV, XLSX, GeoJSON and OSM exports into the store."""

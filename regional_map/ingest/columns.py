@@ -1,0 +1,91 @@
+"""Which source column holds which field: common nl/fr/en names, or an explicit mapping file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..text import fold
+
+# Canonical field → the column names (folded) that mean it, in Dutch, French and English.
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "source_ref": ("id", "ref", "source id", "source_id", "osm id", "osm_id", "code", "nummer",
+                   "identifiant"),
+    "name": ("name", "naam", "nom", "benaming", "title", "titel", "titre", "bedrijfsnaam",
+             "bedrijf", "entreprise"),
+    "kind": ("kind", "type", "soort", "categorie", "category", "catégorie", "genre", "sort"),
+    "description": ("description", "beschrijving", "omschrijving", "info", "notes"),
+    "street": ("street", "straat", "rue", "straatnaam", "addr street", "adres straat"),
+    "housenumber": ("housenumber", "house number", "huisnummer", "nr", "nummer huis", "numero",
+                    "no", "addr housenumber", "number"),
+    "address": ("address", "adres", "adresse", "street address", "straat en nummer"),
+    "postcode": ("postcode", "post code", "postal code", "postal_code", "zip", "zip code",
+                 "zipcode", "code postal", "cp", "postnummer", "addr postcode", "pc"),
+    "city": ("city", "gemeente", "commune", "stad", "plaats", "woonplaats", "ville",
+             "localite", "town", "municipality", "deelgemeente", "addr city"),
+    "country": ("country", "land", "pays", "addr country"),
+    "lat": ("lat", "latitude", "breedtegraad", "y", "lat wgs84", "wgs84 lat"),
+    "lon": ("lon", "lng", "long", "longitude", "lengtegraad", "x", "lon wgs84", "wgs84 lon"),
+    "opening_hours": ("opening hours", "opening_hours", "openingsuren", "openingstijden",
+                      "heures d ouverture", "horaires", "horaire", "open"),
+    "products": ("products", "producten", "produits", "product", "produce", "aanbod", "offre",
+                 "assortiment"),
+    "season_months": ("season", "seizoen", "saison", "season months", "maanden"),
+    "organic": ("organic", "bio", "biologisch", "biologique", "organic certified"),
+    "payment": ("payment", "betaling", "betaalmiddelen", "paiement", "payment methods"),
+    "website": ("website", "web", "site", "site web", "url", "webpagina", "contact website"),
+    "phone": ("phone", "telefoon", "tel", "telephone", "téléphone", "gsm", "contact phone"),
+    "email": ("email", "e mail", "mail", "courriel", "contact email"),
+    "status": ("status", "statut", "toestand"),
+    "closed_on": ("closed on", "closed_on", "gesloten sinds", "ferme depuis", "closing date"),
+    "last_confirmed": ("last confirmed", "last_confirmed", "check date", "check_date",
+                       "gecontroleerd", "verifie le"),
+    "sells_to_business": ("sells to business", "b2b", "levert aan bedrijven", "horeca",
+                          "professionnels"),
+}
+_ALIAS_TO_FIELD = {fold(alias): field for field, aliases in COLUMN_ALIASES.items()
+                   for alias in aliases}
+FIELDS = tuple(COLUMN_ALIASES)
+
+
+class MappingError(ValueError):
+    """The mapping file is unreadable or names a field or column that does not exist."""
+
+
+def recognise_columns(columns: list[str], mapping: dict[str, str] | None = None
+                      ) -> dict[str, str]:
+    """Return ``{field: source column}`` for the columns this file has.
+
+    An explicit ``mapping`` (``{field: column}``) wins; other columns are matched by their
+    folded name. The first column to claim a field keeps it.
+    """
+    result: dict[str, str] = {}
+    if mapping:
+        for field, column in mapping.items():
+            if field not in COLUMN_ALIASES:
+                raise MappingError(f"unknown field {field!r} in mapping; known: "
+                                   f"{', '.join(FIELDS)}")
+            if column not in columns:
+                raise MappingError(f"mapping names column {column!r}, which the file lacks")
+            result[field] = column
+    mapped = set(result.values())
+    for column in columns:
+        if column in mapped:
+            continue
+        field = _ALIAS_TO_FIELD.get(fold(column))
+        if field and field not in result:
+            result[field] = column
+    return result
+
+
+def load_mapping(path: str | Path) -> dict[str, str]:
+    """Read a mapping file: a JSON object ``{"field": "source column", …}``."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise MappingError(f"cannot read mapping file {path}: {exc}") from exc
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise MappingError("a mapping file is a JSON object of field → column name")
+    return data

@@ -1,0 +1,175 @@
+"""Import a source file into the store in one transaction, with a report of every row.
+
+Good rows are written; every rejected row is reported with its line and reason. The whole
+import is a single transaction, so a crash or ``kill -9`` leaves the store as it was, and a
+reader sees the old state or the new one, never half. ``dry_run`` runs the very same code and
+rolls back, so its counts (created, updated …) are exact.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..db import transaction
+from ..geocode.gazetteer import Gazetteer
+from ..model import PLACE_KINDS
+from ..store import ProductTexts, record_import, upsert_place, upsert_source, utcnow
+from ..text import slugify
+from ..vocab import load_vocabulary
+from .columns import MappingError, load_mapping, recognise_columns
+from .dedupe import likely_duplicates
+from .osm import OSM_ATTRIBUTION, OSM_LICENCE, looks_like_osm, osm_to_fields
+from .readers import ReadError, open_source
+from .rows import PlaceRow, RowContext, RowError, normalise_row
+
+
+@dataclass
+class Rejection:
+    line: int
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    source_id: str
+    file_format: str
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: list[Rejection] = field(default_factory=list)
+    duplicates: list[dict] = field(default_factory=list)
+    precision: Counter = field(default_factory=Counter)
+    dry_run: bool = False
+    columns: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def summary(self) -> str:
+        verb = "would import" if self.dry_run else "imported"
+        return (f"{self.read} read, {verb} {self.imported} ({self.created} new, "
+                f"{self.updated} updated, {self.unchanged} unchanged), "
+                f"{len(self.rejected)} rejected, {len(self.duplicates)} likely duplicates")
+
+    def as_dict(self) -> dict:
+        return {
+            "source": self.source_id, "format": self.file_format, "dry_run": self.dry_run,
+            "read": self.read, "created": self.created, "updated": self.updated,
+            "unchanged": self.unchanged, "imported": self.imported,
+            "rejected": [r.__dict__ for r in self.rejected],
+            "warnings": [w.__dict__ for w in self.warnings],
+            "duplicates": self.duplicates, "precision": dict(self.precision),
+            "columns": self.columns,
+        }
+
+
+class ImportFailed(ValueError):
+    """The import cannot start (bad file, bad mapping, bad option); nothing was written."""
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def import_file(conn: sqlite3.Connection, path: str | Path, *, source: str | None = None,
+                licence: str | None = None, attribution: str | None = None,
+                default_kind: str | None = None, mapping: str | Path | None = None,
+                region: tuple[float, float, float, float] | None = None,
+                dry_run: bool = False, strict: bool = False,
+                progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Import ``path`` as source ``source`` (default: the file's name).
+
+    ``strict`` refuses the whole file when any row is rejected. ``progress`` is called with the
+    number of rows read so far (for a progress bar).
+    """
+    path = Path(path)
+    if default_kind and default_kind not in PLACE_KINDS:
+        raise ImportFailed(f"unknown kind {default_kind!r}; known: {', '.join(PLACE_KINDS)}")
+    try:
+        source_file = open_source(path)
+        explicit = load_mapping(mapping) if mapping else None
+    except (ReadError, MappingError) as exc:
+        raise ImportFailed(str(exc)) from exc
+
+    is_osm = source_file.format == "geojson" and looks_like_osm(source_file.columns,
+                                                                source_file.metadata)
+    source_id = slugify(source or ("osm" if is_osm else path.stem)) or "import"
+    if is_osm:
+        licence = licence or OSM_LICENCE
+        attribution = attribution or OSM_ATTRIBUTION
+    columns = {} if is_osm else recognise_columns(source_file.columns, explicit)
+    if not is_osm and "name" not in columns:
+        raise ImportFailed(
+            f"no name column found among {', '.join(source_file.columns)}; "
+            "use --mapping to say which column holds the name"
+        )
+
+    report = ImportReport(source_id, source_file.format, dry_run=dry_run, columns=columns)
+    ctx = RowContext(
+        gazetteer=Gazetteer(conn), vocabulary=load_vocabulary(), region=region,
+        source_id=source_id, licence=licence or "", default_kind=default_kind, is_osm=is_osm,
+    )
+    now = utcnow()
+    try:
+        with transaction(conn):
+            upsert_source(conn, source_id, name=source or path.name, licence=licence or "",
+                          attribution=attribution or "")
+            texts = ProductTexts(conn)
+            seen: dict[str, int] = {}
+            written: list[int] = []
+            for raw in source_file.rows:
+                report.read += 1
+                if progress and report.read % 500 == 0:
+                    progress(report.read)
+                for warning in raw.warnings:
+                    report.warnings.append(Rejection(raw.line, warning))
+                if raw.problems:
+                    report.rejected.append(Rejection(raw.line, "; ".join(raw.problems)))
+                    continue
+                fields = (osm_to_fields(raw.values) if is_osm
+                          else {f: raw.values.get(col, "") for f, col in columns.items()})
+                try:
+                    row = normalise_row(fields, raw.point, ctx)
+                except RowError as exc:
+                    report.rejected.append(Rejection(raw.line, str(exc)))
+                    continue
+                key = _row_key(row)
+                if key in seen:
+                    report.rejected.append(Rejection(
+                        raw.line, f"duplicate of line {seen[key]} in the same file"))
+                    continue
+                seen[key] = raw.line
+                for warning in row.warnings:
+                    report.warnings.append(Rejection(raw.line, warning))
+                outcome, num = upsert_place(conn, row.record, row.products, texts=texts, now=now)
+                setattr(report, outcome, getattr(report, outcome) + 1)
+                report.precision[row.record["geocode_precision"]] += 1
+                written.append(num)
+            if progress:
+                progress(report.read)
+            if strict and report.rejected:
+                raise _DryRunRollback()
+            report.duplicates = likely_duplicates(conn, written, source_id)
+            record_import(conn, source_id, read=report.read,
+                          imported=report.created, updated=report.updated,
+                          rejected=len(report.rejected))
+            if dry_run:
+                raise _DryRunRollback()
+    except _DryRunRollback:
+        if strict and report.rejected and not dry_run:
+            report.dry_run = True  # nothing was written; say so in the summary
+    return report
+
+
+def _row_key(row: PlaceRow) -> str:
+    record = row.record
+    if record.get("source_ref"):
+        return f"ref:{record['source_ref']}"
+    return f"pt:{record['name'].lower()}|{record['lat']:.5f}|{record['lon']:.5f}"

@@ -1,0 +1,371 @@
+"""Validate and normalise one source row into a place record, or say why it is rejected.
+
+Pure functions over plain data: a row in, a record (or a :class:`RowError` with a reason a
+person can act on) out. The importer decides what to do with both.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import opening_hours
+
+from ..geocode.gazetteer import Gazetteer, GeocodeError, normalise_country
+from ..model import PLACE_KINDS, STATUSES
+from ..text import fold
+from ..vocab import Vocabulary, parse_months
+from .osm import derived_name
+
+MAX_NAME_LENGTH = 200
+MAX_DESCRIPTION_LENGTH = 5000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ADDRESS = re.compile(
+    r"^\s*(?P<street>.*?\D)\s*(?P<number>\d+\s*[A-Za-z]?(?:\s*[-/]\s*\w+)?)?\s*"
+    r"(?:,\s*(?P<postcode>\d{4}(?:\s?[A-Za-z]{2})?)\s+(?P<city>.+))?\s*$"
+)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+KIND_ALIASES = {
+    "hoevewinkel": "farm_shop", "boerderijwinkel": "farm_shop", "hofwinkel": "farm_shop",
+    "boerenwinkel": "farm_shop", "magasin a la ferme": "farm_shop", "farm shop": "farm_shop",
+    "vente a la ferme": "farm_shop", "boerenmarkt": "farmers_market", "markt": "farmers_market",
+    "marche": "farmers_market", "marche fermier": "farmers_market", "market": "farmers_market",
+    "afhaalpunt": "pickup_point", "point de retrait": "pickup_point", "pickup": "pickup_point",
+    "point d enlevement": "pickup_point", "automaat": "vending_machine",
+    "aardappelautomaat": "vending_machine", "melkautomaat": "vending_machine",
+    "eierautomaat": "vending_machine", "distributeur": "vending_machine",
+    "csa": "csa_farm", "zelfoogst": "csa_farm", "zelfoogstboerderij": "csa_farm",
+    "producent": "producer", "producteur": "producer", "landbouwer": "producer",
+    "boer": "producer", "farm": "producer", "imker": "beekeeper", "apiculteur": "beekeeper",
+    "supermarkt": "shortchain_supermarket", "restaurant": "restaurant",
+    "horeca": "restaurant", "grootkeuken": "institution_kitchen",
+    "ziekenhuiskeuken": "institution_kitchen", "winkel": "retail_shop", "shop": "retail_shop",
+    "magasin": "retail_shop", "buurtwinkel": "retail_shop",
+}
+for _code, _term in PLACE_KINDS.items():
+    for _label in (_code, _term.nl, _term.fr, _term.en):
+        KIND_ALIASES.setdefault(fold(_label), _code)
+    KIND_ALIASES[fold(_code.replace("_", " "))] = _code
+
+PAYMENT_ALIASES = {
+    "cash": "cash", "contant": "cash", "contanten": "cash", "especes": "cash", "cash only": "cash",
+    "bancontact": "debit_card", "maestro": "debit_card", "debit card": "debit_card",
+    "debit": "debit_card", "pin": "debit_card", "pinnen": "debit_card", "card": "debit_card",
+    "kaart": "debit_card", "carte": "debit_card", "debit cards": "debit_card",
+    "credit card": "credit_card", "credit cards": "credit_card", "visa": "credit_card",
+    "mastercard": "credit_card", "kredietkaart": "credit_card", "carte de credit": "credit_card",
+    "contactless": "contactless", "contactloos": "contactless", "sans contact": "contactless",
+    "qr": "qr_code", "qr code": "qr_code", "payconiq": "qr_code", "app": "app",
+    "overschrijving": "transfer", "virement": "transfer", "transfer": "transfer",
+}
+PAYMENT_METHODS = ("cash", "debit_card", "credit_card", "contactless", "qr_code", "app",
+                   "transfer")
+_TRUE = {"yes", "ja", "oui", "true", "1", "y", "j", "x", "only", "bio", "waar", "vrai"}
+_FALSE = {"no", "nee", "non", "false", "0", "n", "onwaar", "faux"}
+
+
+class RowError(ValueError):
+    """A row that cannot be imported; the message is the reason shown to the user."""
+
+
+@dataclass
+class RowContext:
+    """What validation needs besides the row itself."""
+
+    gazetteer: Gazetteer
+    vocabulary: Vocabulary
+    region: tuple[float, float, float, float] | None
+    source_id: str
+    licence: str = ""
+    default_kind: str | None = None
+    is_osm: bool = False
+
+
+@dataclass
+class PlaceRow:
+    record: dict[str, Any]
+    products: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+def clean_text(value: str | None) -> str:
+    """Strip control characters and surrounding white space (keeps every printable char)."""
+    return _CONTROL.sub("", value or "").strip()
+
+
+def parse_coordinate(text: str) -> float:
+    """``"50.85"``, ``"50,85"`` (decimal comma) or ``" 4.3 "`` → float; anything else raises."""
+    value = text.strip().replace("\u2212", "-")
+    if value.count(",") == 1 and "." not in value:
+        value = value.replace(",", ".")
+    number = float(value)  # raises ValueError on garbage
+    if not math.isfinite(number):
+        raise ValueError("not a finite number")
+    return number
+
+
+def in_region(lon: float, lat: float, region: tuple[float, float, float, float] | None) -> bool:
+    if region is None:
+        return -180 <= lon <= 180 and -90 <= lat <= 90
+    minlon, minlat, maxlon, maxlat = region
+    return minlon <= lon <= maxlon and minlat <= lat <= maxlat
+
+
+def parse_bool(text: str) -> bool | None:
+    folded = fold(text)
+    if not folded:
+        return None
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    raise RowError(f"cannot read {text!r} as yes or no")
+
+
+def parse_payment(text: str) -> tuple[list[str], list[str]]:
+    """Payment methods from free text; returns (codes, unknown words)."""
+    codes: list[str] = []
+    unknown: list[str] = []
+    for part in re.split(r"[;,/|+]| and | en | et ", text):
+        folded = fold(part)
+        if not folded:
+            continue
+        code = folded if folded in PAYMENT_METHODS else PAYMENT_ALIASES.get(folded)
+        if code is None and folded.replace(" ", "_") in PAYMENT_METHODS:
+            code = folded.replace(" ", "_")
+        if code:
+            if code not in codes:
+                codes.append(code)
+        else:
+            unknown.append(part.strip())
+    return codes, unknown
+
+
+def parse_date(text: str, what: str) -> str | None:
+    value = text.strip()
+    if not value:
+        return None
+    for candidate in (value, value[:10]):
+        try:
+            return date.fromisoformat(candidate).isoformat()
+        except ValueError:
+            pass
+    match = re.match(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$", value)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            pass
+    raise RowError(f"{what} {text!r} is not a date (use YYYY-MM-DD)")
+
+
+def normalise_website(text: str) -> str:
+    value = text.strip()
+    if not value:
+        return ""
+    if re.match(r"^[a-z][a-z0-9+.-]*:", value, re.IGNORECASE):
+        # Only web links: a javascript: or data: URL in a website column is an attack.
+        if not re.match(r"^https?://", value, re.IGNORECASE):
+            raise RowError(f"website {value[:60]!r} is not an http(s) address")
+        return value
+    if " " in value or "." not in value:
+        raise RowError(f"website {value[:60]!r} is not a web address")
+    return "https://" + value
+
+
+def _local_language(fields: dict[str, str], point: tuple[float, float] | None) -> str:
+    """French in Wallonia (postcodes 1300-1499 and 4000-7999, or south of the language
+    border when only a point is known), Dutch elsewhere in Belgium and the Netherlands."""
+    digits = fields.get("postcode", "")[:4]
+    if digits.isdigit() and normalise_country(fields.get("country")) != "NL":
+        number = int(digits)
+        return "fr" if 1300 <= number < 1500 or 4000 <= number < 8000 else "nl"
+    if point is not None and normalise_country(fields.get("country")) == "BE":
+        return "fr" if point[1] < 50.75 else "nl"
+    return "nl"
+
+
+def _kind(fields: dict[str, str], ctx: RowContext) -> str:
+    raw = fields.get("kind", "")
+    if raw:
+        code = KIND_ALIASES.get(fold(raw))
+        if code:
+            return code
+        if not ctx.default_kind:
+            raise RowError(f"unknown kind {raw!r}; known kinds: {', '.join(PLACE_KINDS)}")
+    if ctx.default_kind:
+        return ctx.default_kind
+    raise RowError("no kind given (use --kind for rows that have none)")
+
+
+def _split_address(fields: dict[str, str]) -> None:
+    address = fields.get("address", "")
+    if not address or fields.get("street"):
+        return
+    match = _ADDRESS.match(address)
+    if not match:
+        fields["street"] = address
+        return
+    fields["street"] = match.group("street").strip(" ,")
+    fields["housenumber"] = fields.get("housenumber") or (match.group("number") or "").strip()
+    if match.group("postcode") and not fields.get("postcode"):
+        fields["postcode"] = match.group("postcode")
+    if match.group("city") and not fields.get("city"):
+        fields["city"] = match.group("city").strip()
+
+
+def _position(fields: dict[str, str], point: tuple[float, float] | None, ctx: RowContext,
+              warnings: list[str]) -> dict[str, Any]:
+    """Coordinates from the source, else the gazetteer; with precision and municipality."""
+    country = normalise_country(fields.get("country"))
+    if fields.get("country") and country is None and len(fields["country"]) > 3:
+        warnings.append(f"country {fields['country']!r} not recognised")
+    lat_text, lon_text = fields.get("lat", ""), fields.get("lon", "")
+    lonlat: tuple[float, float] | None = None
+    if lat_text or lon_text:
+        try:
+            lat, lon = parse_coordinate(lat_text), parse_coordinate(lon_text)
+        except ValueError:
+            raise RowError(f"unparseable coordinates lat={lat_text!r} lon={lon_text!r}") from None
+        lonlat = (lon, lat)
+    elif point is not None:
+        lonlat = point
+        if not all(math.isfinite(v) for v in lonlat):
+            raise RowError("point has coordinates that are not finite numbers")
+
+    result: dict[str, Any] = {}
+    if lonlat is not None:
+        lon, lat = lonlat
+        if not in_region(lon, lat, ctx.region):
+            if in_region(lat, lon, ctx.region):
+                warnings.append("latitude and longitude were swapped; corrected")
+                lon, lat = lat, lon
+            else:
+                raise RowError(
+                    f"coordinates lat={lat:g} lon={lon:g} are outside the configured region"
+                )
+        result.update(lat=round(lat, 7), lon=round(lon, 7), geocode_precision="source",
+                      geocode_source=ctx.source_id)
+        postcode = fields.get("postcode")
+        if postcode:
+            try:
+                hit = ctx.gazetteer.postcode(postcode, country, fields.get("city"))
+                result["municipality_code"] = hit.municipality_code
+                country = country or hit.country
+            except GeocodeError as exc:
+                warnings.append(str(exc))
+        result["country"] = country or ""
+        return result
+
+    try:
+        if fields.get("postcode"):
+            hit = ctx.gazetteer.postcode(fields["postcode"], country, fields.get("city"))
+        elif fields.get("city"):
+            hit = ctx.gazetteer.town(fields["city"], country)
+        else:
+            raise RowError("no coordinates, postcode or town to place it on the map")
+    except GeocodeError as exc:
+        raise RowError(str(exc)) from None
+    if not in_region(hit.lon, hit.lat, ctx.region):
+        raise RowError(f"{hit.place_name} is outside the configured region")
+    result.update(lat=hit.lat, lon=hit.lon, geocode_precision=hit.precision,
+                  geocode_source="gazetteer", municipality_code=hit.municipality_code,
+                  country=hit.country)
+    if hit.postcode and not fields.get("postcode"):
+        result["postcode"] = hit.postcode
+    return result
+
+
+def normalise_row(fields: dict[str, str], point: tuple[float, float] | None,
+                  ctx: RowContext) -> PlaceRow:
+    """Turn canonical text fields into a place record; raises :class:`RowError`."""
+    fields = {k: clean_text(v) for k, v in fields.items()}
+    warnings: list[str] = []
+    _split_address(fields)
+
+    kind = _kind(fields, ctx)
+    name = fields.get("name", "")
+    extra: dict[str, Any] = {}
+    if not name:
+        if not ctx.is_osm:
+            raise RowError("missing name")
+        name = derived_name(kind, fields, _local_language(fields, point))
+        extra["name_derived"] = True
+    if len(name) > MAX_NAME_LENGTH:
+        raise RowError(f"name is {len(name)} characters long, more than {MAX_NAME_LENGTH}")
+    description = fields.get("description", "")
+    if len(description) > MAX_DESCRIPTION_LENGTH:
+        raise RowError(f"description is longer than {MAX_DESCRIPTION_LENGTH} characters")
+
+    record: dict[str, Any] = dict(
+        name=name, kind=kind, description=description,
+        street=fields.get("street", ""), housenumber=fields.get("housenumber", ""),
+        postcode=fields.get("postcode", "").upper(), city=fields.get("city", ""),
+        source_id=ctx.source_id, source_ref=fields.get("source_ref") or None,
+        licence=ctx.licence,
+    )
+    record.update(_position(fields, point, ctx, warnings))
+
+    hours = fields.get("opening_hours", "")
+    if hours and not opening_hours.validate(hours):
+        if not ctx.is_osm:
+            raise RowError(f"invalid opening hours {hours!r} (use OSM opening_hours syntax)")
+        # OSM is where this syntax lives; its free-text values stay, shown as "hours unknown".
+        warnings.append(f"opening hours {hours!r} do not parse; kept as text")
+    record["opening_hours"] = hours
+
+    products: list[str] = []
+    if fields.get("products"):
+        products = ctx.vocabulary.match(fields["products"])
+        if not products and not ctx.is_osm:
+            warnings.append(f"no known product in {fields['products']!r}")
+    if fields.get("season_months"):
+        try:
+            record["season_months"] = ",".join(str(m) for m in
+                                               parse_months(fields["season_months"]))
+        except ValueError:
+            raise RowError(f"season {fields['season_months']!r} is not a month list "
+                           "such as 4-10 or 11-12,1-3") from None
+
+    if fields.get("organic"):
+        record["organic"] = parse_bool(fields["organic"])
+    if fields.get("sells_to_business"):
+        record["sells_to_business"] = parse_bool(fields["sells_to_business"])
+    if fields.get("payment"):
+        codes, unknown = parse_payment(fields["payment"])
+        record["payment"] = codes
+        if unknown:
+            warnings.append(f"unknown payment methods: {', '.join(unknown)}")
+    try:
+        record["website"] = normalise_website(fields.get("website", ""))
+    except RowError as exc:
+        warnings.append(f"{exc}; dropped")
+        record["website"] = ""
+    email = fields.get("email", "")
+    if email and not _EMAIL.match(email):
+        warnings.append(f"email {email!r} is not an address; dropped")
+        email = ""
+    record["email"] = email
+    record["phone"] = fields.get("phone", "")[:40]
+
+    status = fold(fields.get("status", "")).replace(" ", "_") or "active"
+    status = {"open": "active", "actief": "active", "gesloten": "closed", "ferme": "closed",
+              "stopped": "closed", "gestopt": "closed"}.get(status, status)
+    if status not in STATUSES:
+        raise RowError(f"unknown status {fields['status']!r}; use one of {', '.join(STATUSES)}")
+    record["status"] = status
+    record["closed_on"] = parse_date(fields.get("closed_on", ""), "closing date")
+    try:
+        record["last_confirmed"] = parse_date(fields.get("last_confirmed", ""), "check date")
+    except RowError as exc:
+        warnings.append(str(exc))
+        record["last_confirmed"] = None
+    if fields.get("operator"):
+        extra["operator"] = fields["operator"]
+    record["extra"] = extra
+    return PlaceRow(record, products, warnings)

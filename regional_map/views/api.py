@@ -1,0 +1,119 @@
+"""The JSON API under ``/api``: places as GeoJSON, clusters for the map, sources."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, jsonify, request, url_for
+
+from ..errors import ApiError, BadParameter
+from ..formats.geojson import cluster_feature, feature_collection, place_feature
+from ..params import parse_int, parse_place_filter
+from ..queries import attributions, cluster_places, find_places, get_place
+from ..web import current_language, get_db, settings
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _filter(default_limit: int = 100):
+    return parse_place_filter(request.args, max_limit=settings()["MAX_PAGE_SIZE"],
+                              default_limit=default_limit, tz=settings()["TIMEZONE"])
+
+
+def _page_link(offset: int) -> str:
+    args = request.args.to_dict()
+    args["offset"] = str(offset)
+    return f"{request.base_url}?{urlencode(args)}"
+
+
+def _attribution_members() -> dict:
+    sources = attributions(get_db())
+    return {"attribution": [
+        {"source": s["id"], "licence": s["licence"], "attribution": s["attribution"]}
+        for s in sources
+    ]}
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    # Open data: any site may read it from the browser (reads only; nothing here writes).
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/places")
+def places():
+    """Places matching the filters, as a GeoJSON FeatureCollection with paging links."""
+    f = _filter()
+    lang = current_language()
+    page = find_places(get_db(), f, lang=lang)
+    links = [{"rel": "self", "type": "application/geo+json", "href": request.url}]
+    if page.offset + len(page.items) < page.total:
+        links.append({"rel": "next", "type": "application/geo+json",
+                      "href": _page_link(page.offset + page.limit)})
+    if page.offset > 0:
+        links.append({"rel": "prev", "type": "application/geo+json",
+                      "href": _page_link(max(0, page.offset - page.limit))})
+    body = feature_collection(
+        [place_feature(p, lang) for p in page.items],
+        numberMatched=page.total, numberReturned=len(page.items), links=links,
+        **_attribution_members(),
+    )
+    response = jsonify(body)
+    response.mimetype = "application/geo+json"
+    return response
+
+
+@bp.get("/places/<place_id>")
+def place(place_id: str):
+    found = get_place(get_db(), place_id)
+    if found is None:
+        raise ApiError(404, f"no place with id {place_id!r}")
+    feature = place_feature(found, current_language())
+    feature["properties"]["url"] = url_for("pages.index", _external=False) + f"#place={place_id}"
+    response = jsonify(feature)
+    response.mimetype = "application/geo+json"
+    return response
+
+
+@bp.get("/clusters")
+def clusters():
+    """What the map draws for a view: clusters and single places inside ``bbox`` at ``zoom``."""
+    if not request.args.get("bbox"):
+        raise BadParameter("bbox", "is required: minlon,minlat,maxlon,maxlat")
+    if "zoom" not in request.args:
+        raise BadParameter("zoom", "is required: the map's zoom level, 0 to 22")
+    zoom = parse_int(request.args["zoom"], "zoom", 0, 22)
+    f = _filter()
+    lang = current_language()
+    result = cluster_places(get_db(), f, zoom)
+    features = [cluster_feature(c) for c in result["clusters"]]
+    features += [_marker_feature(p, lang) for p in result["places"]]
+    response = jsonify(feature_collection(features, numberMatched=result["total"],
+                                          numberReturned=len(features)))
+    response.mimetype = "application/geo+json"
+    return response
+
+
+def _marker_feature(place: dict, lang: str) -> dict:
+    """What a marker and its popup need, and no more: keeps the map's payload small."""
+    address = " ".join(filter(None, [place["street"], place["housenumber"]]))
+    town = " ".join(filter(None, [place["postcode"], place["city"]]))
+    feature = place_feature(place, lang)
+    props = feature["properties"]
+    feature["properties"] = {
+        "id": place["id"], "name": place["name"], "kind": place["kind"],
+        "kind_label": props["kind_label"],
+        "address": ", ".join(filter(None, [address, town])),
+        "opening_hours": place["opening_hours"], "status": place["status"],
+        "url": url_for("api.place", place_id=place["id"]),
+    }
+    return feature
+
+
+@bp.get("/sources")
+def sources():
+    db = get_db()
+    rows = [dict(r) for r in db.execute("SELECT * FROM sources ORDER BY id")]
+    return jsonify({"sources": rows, "numberReturned": len(rows)})

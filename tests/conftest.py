@@ -1,0 +1,140 @@
+"""Shared fixtures: real SQLite stores, the real Flask app over HTTP, a real Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from regional_map import create_app
+from regional_map.cli import init_store, load_demo
+from regional_map.db import connect
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# Nothing in the suite may reach the network: an accidental online geocoder is a bug.
+os.environ["REGIONAL_MAP_GEOCODER"] = "none"
+for _proxy in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy"):
+    os.environ.pop(_proxy, None)
+os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+
+
+@pytest.fixture(scope="session")
+def demo_db_path(tmp_path_factory) -> Path:
+    """A database built from the shipped demo data, once per test session (read-only use)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    conn = connect(path)
+    report = load_demo(conn)
+    conn.close()
+    assert report.imported > 1500, report.summary()
+    return path
+
+
+@pytest.fixture
+def demo_conn(demo_db_path):
+    conn = connect(demo_db_path)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
+def empty_db_path(tmp_path) -> Path:
+    """A fresh store with the reference tables (postcodes, municipalities, products) only."""
+    path = tmp_path / "store.db"
+    conn = connect(path)
+    init_store(conn)
+    conn.close()
+    return path
+
+
+@pytest.fixture
+def empty_conn(empty_db_path):
+    conn = connect(empty_db_path)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def demo_app(demo_db_path):
+    app = create_app({"DB": str(demo_db_path)})
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def client(demo_app):
+    return demo_app.test_client()
+
+
+class LiveServer:
+    def __init__(self, app):
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self) -> LiveServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_app) -> Iterator[LiveServer]:
+    """The real app served over HTTP on 127.0.0.1 (a free port), for the whole session."""
+    server = LiveServer(demo_app).start()
+    yield server
+    server.stop()
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+# Flags that keep Chromium from calling home on a machine without network.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; browser tests fail (not skip) without it."""
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    if executable is None:
+        pytest.fail("chromium is not installed: apt-get install chromium (see README)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True,
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh page that may only talk to our server: tiles and anything else are refused."""
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def route(route):
+        if route.request.url.startswith(live_server.url):
+            return route.continue_()
+        return route.abort()
+
+    page.route("**/*", route)
+    page.js_errors = errors
+    yield page
+    context.close()
