@@ -134,9 +134,10 @@ def import_command(file: Path, source, licence, attribution, default_kind, mappi
     try:
         if schema.version(conn) != schema.LATEST_VERSION:
             init_store(conn)
-        report = run_import(conn, file, region=_settings()["REGION"], source=source, licence=licence,
-                            attribution=attribution, default_kind=default_kind,
-                            mapping=mapping, dry_run=dry_run, strict=strict, quiet=as_json)
+        report = run_import(conn, file, region=_settings()["REGION"], source=source,
+                            licence=licence, attribution=attribution,
+                            default_kind=default_kind, mapping=mapping, dry_run=dry_run,
+                            strict=strict, quiet=as_json)
     except ImportFailed as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
@@ -306,3 +307,7 @@ def register_flask_commands(app) -> None:
     """The same commands under ``flask --app app``."""
     for command in COMMANDS:
         app.cli.add_command(command)
+
+
+if __name__ == "__main__":
+    main()

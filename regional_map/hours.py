@@ -274,31 +274,34 @@ def _compile(raw: str, country: str, tz: str, years: tuple[int, ...] | None) -> 
     )
 
 
-def _repair(raw: str) -> str:
-    """Apply the non-controversial repairs listed in the module docstring."""
+def _mask_comments(text: str) -> tuple[str, list[str]]:
+    """Swap quoted comments for placeholders so rewrites never touch their text."""
     comments: list[str] = []
 
     def stash(match: re.Match[str]) -> str:
         comments.append(match.group())
         return f"\x00{len(comments) - 1}\x00"
 
-    # Work on a copy with comments masked so that their text is never rewritten.
-    masked = _COMMENT.sub(stash, raw)
+    return _COMMENT.sub(stash, text), comments
+
+
+def _unmask_comments(masked: str, comments: list[str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: comments[int(m.group(1))], masked)
+
+
+def _repair(raw: str) -> str:
+    """Apply the repairs listed in the module docstring (day lists, bare comments)."""
+    masked, comments = _mask_comments(raw)
     masked = _DAY_LIST_SPACE.sub(r"\1,", masked)
 
-    out: list[str] = []
-    pos = 0
-    for match in _PLACEHOLDER.finditer(masked):
-        before = masked[pos : match.start()]
-        out.append(before)
-        preceding = "".join(out).rstrip()
-        selector_comment = masked[match.end() :].lstrip().startswith(":")
-        if not selector_comment and not _MODIFIER_BEFORE.search(preceding):
-            out.append("unknown " if not before or before[-1].isspace() else " unknown ")
-        out.append(comments[int(match.group(1))])
-        pos = match.end()
-    out.append(masked[pos:])
-    return "".join(out)
+    def mark_bare_comment_unknown(match: re.Match[str]) -> str:
+        comment = comments[int(match.group(1))]
+        before, after = masked[: match.start()], masked[match.end() :]
+        if after.lstrip().startswith(":") or _MODIFIER_BEFORE.search(before.rstrip()):
+            return comment  # a `"...":` selector, or the comment of an explicit modifier
+        return f"{'' if not before or before[-1].isspace() else ' '}unknown {comment}"
+
+    return _PLACEHOLDER.sub(mark_bare_comment_unknown, masked)
 
 
 def _rewrite_ph(expression: str, dates: list[date]) -> str | None:
@@ -312,13 +315,7 @@ def _rewrite_ph(expression: str, dates: list[date]) -> str | None:
     if not dates:
         return None
     date_selector = ",".join(f"{d.year} {_MONTHS[d.month - 1]} {d.day:02d}" for d in dates)
-    comments: list[str] = []
-
-    def stash(match: re.Match[str]) -> str:
-        comments.append(match.group())
-        return f"\x00{len(comments) - 1}\x00"
-
-    masked = _COMMENT.sub(stash, expression)
+    masked, comments = _mask_comments(expression)
     parts = re.split(r"(;|\|\|)", masked)
     for i in range(0, len(parts), 2):
         rule = parts[i]
@@ -333,7 +330,7 @@ def _rewrite_ph(expression: str, dates: list[date]) -> str | None:
         if others:
             rewritten = f"{lead}{','.join(others)}{tail}; {date_selector}{tail}"
         parts[i] = rewritten
-    return _PLACEHOLDER.sub(lambda m: comments[int(m.group(1))], "".join(parts))
+    return _unmask_comments("".join(parts), comments)
 
 
 # ------------------------------------------------------------ time and holidays

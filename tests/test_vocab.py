@@ -235,7 +235,7 @@ FOOD_STEMS = (
     "fruit", "berr", "apple", "pear", "plum", "prune", "cherr", "grape", "strawberr", "nut",
     "walnut", "vegetab", "potat", "patat", "onion", "carrot", "cabbage", "tomat", "cucumber",
     "pepper", "paprika", "pumpkin", "bean", "asparag", "endive", "leek", "beet", "mushroom",
-    "herb", "chutney", "soup", "cake", "cookie",
+    "herb", "chutney", "soup", "cake", "cookie", "foie", "meal", "pizza",
     "eier", "melk", "zuivel", "boter", "kaas", "vlees", "kip", "brood", "honing", "sap",
     "appel", "peer", "peren", "aardbei", "aardappel", "groent", "prei", "noten", "confitu",
     "oeuf", "lait", "beurre", "fromage", "viande", "poulet", "farine", "miel", "pomme",
