@@ -32,6 +32,13 @@ def _settings() -> dict[str, Any]:
         raise click.UsageError(str(exc)) from exc
 
 
+def _settings_or_default() -> dict[str, Any]:
+    try:
+        return _settings()
+    except RuntimeError:  # called outside a command (tests, load_demo from code)
+        return load_settings()
+
+
 def _open():
     path = _settings()["DB"]
     return connect(path)
@@ -94,18 +101,27 @@ def run_import(conn, path: Path, *, region, quiet: bool = False, **options: Any)
     """Import with a progress bar on standard error (hidden when ``quiet`` or not a TTY)."""
     from tqdm import tqdm
 
+    from .geocode.online import make_geocoder
     from .ingest.importer import import_file
 
+    if "online_geocoder" not in options:
+        options["online_geocoder"] = make_geocoder(_settings_or_default())
     bar = tqdm(desc=f"Importing {path.name}", unit=" rows", disable=quiet or None,
                file=sys.stderr)
 
     def progress(done: int) -> None:
         bar.update(done - bar.n)
 
+    geocoder = options["online_geocoder"]
     try:
         return import_file(conn, path, region=region, progress=progress, **options)
     finally:
         bar.close()
+        if geocoder is not None:
+            stats = geocoder.stats
+            click.echo(f"Online geocoder: {stats.found} found, {stats.not_found} not found, "
+                       f"{stats.failures} failed, {stats.cache_hits} from cache.", err=True)
+            geocoder.close()
 
 
 @click.command("import")

@@ -104,11 +104,12 @@ class Gazetteer:
             raise GeocodeError(f"unknown postcode {digits}{where}")
         folded_city = fold(city)
         if folded_city:
-            matching = [
-                (c, row) for c, row in candidates
-                if fold(row["place_name"]) == folded_city
-                or self._municipality_matches(row["municipality_code"], folded_city)
-            ]
+            # A sub-municipality's own name beats its municipality's ("Gierle" within Lille).
+            matching = [(c, row) for c, row in candidates
+                        if fold(row["place_name"]) == folded_city]
+            if not matching:
+                matching = [(c, row) for c, row in candidates
+                            if self._municipality_matches(row["municipality_code"], folded_city)]
             if matching:
                 candidates = matching
         if len({c for c, _ in candidates}) > 1:

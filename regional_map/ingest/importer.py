@@ -82,11 +82,12 @@ def import_file(conn: sqlite3.Connection, path: str | Path, *, source: str | Non
                 licence: str | None = None, attribution: str | None = None,
                 default_kind: str | None = None, mapping: str | Path | None = None,
                 region: tuple[float, float, float, float] | None = None,
-                dry_run: bool = False, strict: bool = False,
+                dry_run: bool = False, strict: bool = False, online_geocoder=None,
                 progress: Callable[[int], None] | None = None) -> ImportReport:
     """Import ``path`` as source ``source`` (default: the file's name).
 
-    ``strict`` refuses the whole file when any row is rejected. ``progress`` is called with the
+    ``strict`` refuses the whole file when any row is rejected. ``online_geocoder`` (see
+    ``geocode.online.make_geocoder``) is asked for rows the offline gazetteer cannot place. ``progress`` is called with the
     number of rows read so far (for a progress bar).
     """
     path = Path(path)
@@ -115,6 +116,7 @@ def import_file(conn: sqlite3.Connection, path: str | Path, *, source: str | Non
     ctx = RowContext(
         gazetteer=Gazetteer(conn), vocabulary=load_vocabulary(), region=region,
         source_id=source_id, licence=licence or "", default_kind=default_kind, is_osm=is_osm,
+        online=online_geocoder,
     )
     now = utcnow()
     try:

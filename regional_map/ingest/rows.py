@@ -83,6 +83,9 @@ class RowContext:
     licence: str = ""
     default_kind: str | None = None
     is_osm: bool = False
+    # Online geocoder (opt-in by REGIONAL_MAP_GEOCODER): asked only when the offline gazetteer
+    # cannot place a row that has a street address.
+    online: Any = None
 
 
 @dataclass
@@ -270,7 +273,11 @@ def _position(fields: dict[str, str], point: tuple[float, float] | None, ctx: Ro
         else:
             raise RowError("no coordinates, postcode or town to place it on the map")
     except GeocodeError as exc:
-        raise RowError(str(exc)) from None
+        online = _online_position(fields, country, ctx)
+        if online is None:
+            raise RowError(str(exc)) from None
+        warnings.append(f"{exc}; placed by the online geocoder")
+        return online
     if not in_region(hit.lon, hit.lat, ctx.region):
         raise RowError(f"{hit.place_name} is outside the configured region")
     result.update(lat=hit.lat, lon=hit.lon, geocode_precision=hit.precision,
@@ -279,6 +286,20 @@ def _position(fields: dict[str, str], point: tuple[float, float] | None, ctx: Ro
     if hit.postcode and not fields.get("postcode"):
         result["postcode"] = hit.postcode
     return result
+
+
+def _online_position(fields: dict[str, str], country: str | None,
+                     ctx: RowContext) -> dict[str, Any] | None:
+    if ctx.online is None or not fields.get("street"):
+        return None
+    hit = ctx.online.geocode(fields.get("street"), fields.get("housenumber"),
+                             fields.get("postcode"), fields.get("city"), country)
+    if hit is None or not in_region(hit.lon, hit.lat, ctx.region):
+        return None
+    code = ctx.gazetteer.municipality_code_for(fields.get("postcode"), country,
+                                               fields.get("city"))
+    return dict(lat=round(hit.lat, 7), lon=round(hit.lon, 7), geocode_precision=hit.precision,
+                geocode_source=hit.source, municipality_code=code, country=country or "")
 
 
 def normalise_row(fields: dict[str, str], point: tuple[float, float] | None,
