@@ -56,6 +56,11 @@ def create_app(overrides: dict[str, Any] | None = None, *, check: bool = True) -
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.teardown_appcontext(close_db)
+    from .i18n import init_i18n
+    from .views.template_filters import register_template_filters
+
+    init_i18n(app)
+    register_template_filters(app)
     register_error_handlers(app)
     register_security_headers(app)
     app.register_blueprint(assets.bp)

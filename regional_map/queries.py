@@ -87,7 +87,7 @@ def _where(f: PlaceFilter) -> tuple[list[str], list[Any], str]:
     if expression:
         joins = " JOIN (SELECT rowid AS fnum, rank FROM places_fts WHERE places_fts MATCH ?) f" \
                 " ON f.fnum = p.num"
-        params.insert(0, expression)
+        params.insert(0, f.extra.get("fts_expression") or expression)
     box = f.bbox
     if f.near and f.radius_km:
         lat, lon = f.near
@@ -198,6 +198,7 @@ class PlacePage:
     items: list[dict]
     limit: int
     offset: int
+    corrected: bool = False  # found only by allowing a typo in the search words
 
 
 def find_places(conn: sqlite3.Connection, f: PlaceFilter, *, lang: str = "en",
@@ -229,12 +230,40 @@ def find_places(conn: sqlite3.Connection, f: PlaceFilter, *, lang: str = "en",
         ).fetchall()
         total = (conn.execute(f"SELECT COUNT(*) {base}", params).fetchone()[0]  # noqa: S608
                  if count else len(rows))
+    if total == 0 and joins and not f.extra.get("fts_expression"):
+        retry = _corrected(conn, f)
+        if retry is not None:
+            page = find_places(conn, retry, lang=lang, count=count)
+            page.corrected = page.total > 0
+            return page
     items = places_from_rows(conn, rows)
     if f.near:
         for item in items:
             item["distance_m"] = round(haversine_m(f.near[0], f.near[1], item["lat"],
                                                    item["lon"]))
     return PlacePage(total, items, f.limit, f.offset)
+
+
+def bounds_of(conn: sqlite3.Connection, f: PlaceFilter) -> tuple[float, float, float, float] | None:
+    """(minlon, minlat, maxlon, maxlat) of every place matching ``f``; None if none match."""
+    register_functions(conn)
+    clauses, params, joins = _where(f)
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    row = conn.execute(
+        f"SELECT MIN(p.lon), MIN(p.lat), MAX(p.lon), MAX(p.lat) FROM places p{joins}{where}",  # noqa: S608
+        params,
+    ).fetchone()
+    return None if row[0] is None else tuple(row)
+
+
+def _corrected(conn: sqlite3.Connection, f: PlaceFilter) -> PlaceFilter | None:
+    """``f`` with its search words widened by one typo each, or None if nothing to widen."""
+    from .fuzzy import corrected_expression
+
+    expression = corrected_expression(conn, f.q)
+    if expression is None:
+        return None
+    return PlaceFilter(**{**f.__dict__, "extra": {**f.extra, "fts_expression": expression}})
 
 
 def places_from_rows(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[dict]:
@@ -303,6 +332,10 @@ def cluster_places(conn: sqlite3.Connection, f: PlaceFilter, zoom: int) -> dict:
     where = " WHERE " + " AND ".join(clauses) if clauses else ""
     base = f"FROM places p{joins}{where}"  # noqa: S608 - fixed text with ? params
     total = conn.execute(f"SELECT COUNT(*) {base}", params).fetchone()[0]  # noqa: S608
+    if total == 0 and joins and not f.extra.get("fts_expression"):
+        corrected = _corrected(conn, f)
+        if corrected is not None:
+            return cluster_places(conn, corrected, zoom)
     if f.open_at is not None or total <= SINGLE_POINTS_BELOW or zoom >= MAX_CLUSTER_ZOOM:
         page = find_places(conn, PlaceFilter(**{**f.__dict__, "limit": 5000, "offset": 0,
                                                  "sort": "name"}), count=False)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
+from ..directory import hours_line
 from ..errors import ApiError, BadParameter
 from ..formats.geojson import cluster_feature, feature_collection, place_feature
 from ..params import parse_int, parse_place_filter
@@ -89,25 +92,29 @@ def clusters():
     lang = current_language()
     result = cluster_places(get_db(), f, zoom)
     features = [cluster_feature(c) for c in result["clusters"]]
-    features += [_marker_feature(p, lang) for p in result["places"]]
+    at = datetime.now(ZoneInfo(settings()["TIMEZONE"]))
+    features += [_marker_feature(p, lang, at) for p in result["places"]]
     response = jsonify(feature_collection(features, numberMatched=result["total"],
                                           numberReturned=len(features)))
     response.mimetype = "application/geo+json"
     return response
 
 
-def _marker_feature(place: dict, lang: str) -> dict:
+def _marker_feature(place: dict, lang: str, now: datetime) -> dict:
     """What a marker and its popup need, and no more: keeps the map's payload small."""
     address = " ".join(filter(None, [place["street"], place["housenumber"]]))
     town = " ".join(filter(None, [place["postcode"], place["city"]]))
     feature = place_feature(place, lang)
     props = feature["properties"]
+    state, hours_text = hours_line(place, now, lang, settings()["TIMEZONE"])
     feature["properties"] = {
         "id": place["id"], "name": place["name"], "kind": place["kind"],
         "kind_label": props["kind_label"],
         "address": ", ".join(filter(None, [address, town])),
-        "opening_hours": place["opening_hours"], "status": place["status"],
+        "opening_hours": place["opening_hours"], "hours_state": state, "hours": hours_text,
+        "status": place["status"],
         "url": url_for("api.place", place_id=place["id"]),
+        "page": url_for("pages.place", place_id=place["id"]),
     }
     return feature
 

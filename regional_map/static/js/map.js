@@ -4,12 +4,12 @@
 import * as L from "../../vendor/leaflet/leaflet-src.esm.js";
 
 const container = document.getElementById("map");
-const status = document.getElementById("map-status");
-const config = container.dataset;
+const config = container ? container.dataset : {};
+const messages = config.i18n ? JSON.parse(config.i18n) : {};
 
-function parseBox(text) {
-  const [minlon, minlat, maxlon, maxlat] = text.split(",").map(Number);
-  return L.latLngBounds([minlat, minlon], [maxlat, maxlon]);
+function t(key, n) {
+  const text = messages[key] || key;
+  return n === undefined ? text : text.replace("{n}", String(n));
 }
 
 function element(tag, className, text) {
@@ -19,40 +19,54 @@ function element(tag, className, text) {
   return node;
 }
 
-// The view can be given in the URL hash as #zoom/lat/lon, so a view can be shared.
+function parseBox(text) {
+  const [minlon, minlat, maxlon, maxlat] = text.split(",").map(Number);
+  return L.latLngBounds([minlat, minlon], [maxlat, maxlon]);
+}
+
+function baseMap(options = {}) {
+  const map = L.map(container, options);
+  L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: config.tileAttribution }).addTo(map);
+  if (config.dataAttribution) map.attributionControl.addAttribution(config.dataAttribution);
+  return map;
+}
+
+// ---- A place page: one marker on a small map ------------------------------------------
+function placeMap() {
+  const map = baseMap({ scrollWheelZoom: false });
+  const point = [Number(config.lat), Number(config.lon)];
+  map.setView(point, 15);
+  L.marker(point, { title: config.name, alt: config.name }).addTo(map);
+  container.dataset.loaded = "true";
+}
+
+// ---- The directory map: server-side clusters that follow the list's filters -----------
 function viewFromHash() {
   const match = /^#(\d{1,2})\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(window.location.hash);
   if (!match) return null;
   return { zoom: Number(match[1]), center: [Number(match[2]), Number(match[3])] };
 }
 
-const map = L.map(container, { zoomControl: true });
-L.tileLayer(config.tileUrl, {
-  maxZoom: 19,
-  attribution: config.tileAttribution,
-}).addTo(map);
-map.attributionControl.addAttribution(config.dataAttribution);
-
-const initial = viewFromHash();
-if (initial) {
-  map.setView(initial.center, initial.zoom);
-} else {
-  map.fitBounds(parseBox(config.region));
+function radiusZoom(radiusKm) {
+  if (!radiusKm) return 11;
+  if (radiusKm <= 1) return 15;
+  if (radiusKm <= 5) return 13;
+  if (radiusKm <= 10) return 12;
+  return 10;
 }
-
-const layer = L.layerGroup().addTo(map);
-let controller = null;
 
 function popupContent(props) {
   const root = element("div", "popup");
   root.append(element("span", "popup-name", props.name));
   root.append(element("span", "popup-kind", props.kind_label));
   if (props.address) root.append(element("span", "popup-line popup-address", props.address));
-  const hours = props.opening_hours ? `Hours: ${props.opening_hours}` : "Hours unknown";
-  root.append(element("span", "popup-line popup-hours", hours));
-  const link = element("a", "popup-line popup-json", "Data (JSON)");
-  link.href = props.url;
-  root.append(link);
+  root.append(element("span", `popup-line popup-hours hours-${props.hours_state}`, props.hours));
+  const more = element("a", "popup-line popup-page", t("more"));
+  more.href = props.page;
+  root.append(more);
+  const data = element("a", "popup-line popup-json", t("data"));
+  data.href = props.url;
+  root.append(data);
   return root;
 }
 
@@ -60,74 +74,135 @@ function clusterIcon(count) {
   const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
   const inner = element("div");
   inner.append(element("span", null, String(count)));
-  return L.divIcon({
-    html: inner,
-    className: `marker-cluster marker-cluster-${size}`,
-    iconSize: L.point(40, 40),
+  return L.divIcon({ html: inner, className: `marker-cluster marker-cluster-${size}`, iconSize: L.point(40, 40) });
+}
+
+function directoryMap() {
+  const status = document.getElementById("map-status");
+  const searchArea = document.getElementById("search-area");
+  const map = baseMap();
+  const layer = L.layerGroup().addTo(map);
+  const markers = new Map();
+  let highlight = null;
+  let controller = null;
+  let userMoved = false;
+
+  const initial = viewFromHash();
+  const params = new URLSearchParams(config.query || "");
+  if (initial) {
+    map.setView(initial.center, initial.zoom);
+  } else if (config.near) {
+    const [lat, lon] = config.near.split(",").map(Number);
+    map.setView([lat, lon], radiusZoom(Number(params.get("radius_km"))));
+  } else if (params.get("bbox")) {
+    map.fitBounds(parseBox(params.get("bbox")));
+  } else if (config.bounds) {
+    map.fitBounds(parseBox(config.bounds).pad(0.05), { maxZoom: 15 });
+  } else {
+    map.fitBounds(parseBox(config.region));
+  }
+
+  function draw(collection) {
+    layer.clearLayers();
+    markers.clear();
+    for (const feature of collection.features) {
+      const [lon, lat] = feature.geometry.coordinates;
+      const props = feature.properties;
+      if (props.cluster) {
+        const marker = L.marker([lat, lon], { icon: clusterIcon(props.count), title: t("cluster_title", props.count) });
+        const [minlon, minlat, maxlon, maxlat] = props.bbox;
+        marker.on("click", () => {
+          const bounds = L.latLngBounds([minlat, minlon], [maxlat, maxlon]);
+          if (bounds.getNorthEast().equals(bounds.getSouthWest())) {
+            map.setView(bounds.getCenter(), Math.min(map.getZoom() + 3, 19));
+          } else {
+            map.fitBounds(bounds.pad(0.1));
+          }
+        });
+        layer.addLayer(marker);
+      } else {
+        const marker = L.marker([lat, lon], { title: props.name, alt: props.name });
+        marker.bindPopup(() => popupContent(props));
+        marker.on("popupopen", () => container.dispatchEvent(new CustomEvent("place-selected", { detail: props })));
+        markers.set(props.id, marker);
+        layer.addLayer(marker);
+      }
+    }
+    const n = collection.numberMatched;
+    status.textContent = n === 1 ? t("one_place_in_view") : t("places_in_view", n);
+    container.dataset.loaded = "true";
+  }
+
+  async function refresh() {
+    if (controller) controller.abort();
+    controller = new AbortController();
+    container.dataset.loaded = "false";
+    const bounds = map.getBounds();
+    const query = new URLSearchParams(config.query || "");
+    const bbox = [
+      Math.max(bounds.getWest(), -180), Math.max(bounds.getSouth(), -90),
+      Math.min(bounds.getEast(), 180), Math.min(bounds.getNorth(), 90),
+    ].map((v) => v.toFixed(5));
+    query.set("bbox", bbox.join(","));
+    query.set("zoom", String(map.getZoom()));
+    if (config.lang) query.set("lang", config.lang);
+    try {
+      const response = await fetch(`${config.clustersUrl}?${query}`, { signal: controller.signal });
+      const body = await response.json();
+      if (!response.ok) {
+        status.textContent = body.error ? body.error.message : t("load_error");
+        return;
+      }
+      draw(body);
+    } catch (error) {
+      if (error.name !== "AbortError") status.textContent = t("load_error");
+    }
+  }
+
+  // Hovering or focusing a list item rings its place on the map.
+  function ring(item) {
+    if (highlight) highlight.remove();
+    const point = [Number(item.dataset.lat), Number(item.dataset.lon)];
+    highlight = L.circleMarker(point, { radius: 18, color: "#c2410c", weight: 4, fill: false, interactive: false }).addTo(map);
+    container.dataset.highlighted = item.dataset.id;
+  }
+  function unring() {
+    if (highlight) highlight.remove();
+    highlight = null;
+    delete container.dataset.highlighted;
+  }
+  for (const item of document.querySelectorAll(".result")) {
+    item.addEventListener("mouseenter", () => ring(item));
+    item.addEventListener("mouseleave", unring);
+    item.addEventListener("focusin", () => ring(item));
+    item.addEventListener("focusout", unring);
+  }
+
+  // "Search this area": the list follows the map's view only when asked, so it never jumps.
+  if (searchArea) {
+    searchArea.addEventListener("click", () => {
+      const b = map.getBounds();
+      const url = new URL(window.location.href);
+      for (const key of ["near", "where", "offset", "radius_km"]) url.searchParams.delete(key);
+      url.searchParams.set("bbox", [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(","));
+      url.hash = "";
+      window.location.assign(url.toString());
+    });
+  }
+
+  map.on("movestart", () => { userMoved = true; });
+  map.on("moveend", () => {
+    const c = map.getCenter();
+    history.replaceState(history.state, "", `${window.location.pathname}${window.location.search}#${map.getZoom()}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}`);
+    if (searchArea && userMoved) searchArea.hidden = false;
+    refresh();
   });
-}
-
-function draw(collection) {
-  layer.clearLayers();
-  for (const feature of collection.features) {
-    const [lon, lat] = feature.geometry.coordinates;
-    const props = feature.properties;
-    if (props.cluster) {
-      const marker = L.marker([lat, lon], {
-        icon: clusterIcon(props.count),
-        title: `${props.count} places`,
-        keyboard: true,
-      });
-      const [minlon, minlat, maxlon, maxlat] = props.bbox;
-      marker.on("click", () => {
-        const bounds = L.latLngBounds([minlat, minlon], [maxlat, maxlon]);
-        if (bounds.getNorthEast().equals(bounds.getSouthWest())) {
-          map.setView(bounds.getCenter(), Math.min(map.getZoom() + 3, 19));
-        } else {
-          map.fitBounds(bounds.pad(0.1));
-        }
-      });
-      layer.addLayer(marker);
-    } else {
-      const marker = L.marker([lat, lon], { title: props.name, alt: props.name, keyboard: true });
-      marker.feature = feature;
-      marker.bindPopup(() => popupContent(props));
-      layer.addLayer(marker);
-    }
-  }
-  const shown = collection.numberMatched;
-  status.textContent = `${shown} place${shown === 1 ? "" : "s"} in this view`;
-  container.dataset.loaded = "true";
-}
-
-async function refresh() {
-  if (controller) controller.abort();
-  controller = new AbortController();
-  const bounds = map.getBounds();
-  const params = new URLSearchParams(window.location.search);
-  const bbox = [
-    Math.max(bounds.getWest(), -180), Math.max(bounds.getSouth(), -90),
-    Math.min(bounds.getEast(), 180), Math.min(bounds.getNorth(), 90),
-  ].map((v) => v.toFixed(5));
-  params.set("bbox", bbox.join(","));
-  params.set("zoom", String(map.getZoom()));
-  if (config.lang) params.set("lang", config.lang);
-  try {
-    const response = await fetch(`${config.clustersUrl}?${params}`, { signal: controller.signal });
-    const body = await response.json();
-    if (!response.ok) {
-      status.textContent = body.error ? body.error.message : "The map could not load places.";
-      return;
-    }
-    draw(body);
-  } catch (error) {
-    if (error.name !== "AbortError") status.textContent = "The map could not load places.";
-  }
-}
-
-map.on("moveend", () => {
-  const c = map.getCenter();
-  history.replaceState(null, "", `${window.location.search}#${map.getZoom()}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}`);
+  userMoved = false;
   refresh();
-});
-refresh();
+  container.regionalMap = { map, L, markers };
+}
+
+if (container) {
+  if (config.mode === "place") placeMap();
+  else directoryMap();
+}
