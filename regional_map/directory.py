@@ -17,7 +17,9 @@ from .hours import describe, status
 from .model import kind_label
 from .vocab import load_vocabulary
 
-_WHERE = re.compile(r"^\s*(?P<postcode>\d{4}(?:\s?[A-Za-z]{2}(?![A-Za-z]))?)?[\s,]*(?P<town>.*?)\s*$")
+_WHERE = re.compile(
+    r"^\s*(?P<postcode>\d{4}(?:\s?[A-Za-z]{2}(?![A-Za-z]))?)?[\s,]*(?P<town>.*?)\s*$"
+)
 
 
 @dataclass(frozen=True)

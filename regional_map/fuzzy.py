@@ -31,6 +31,9 @@ def corrected_expression(conn: sqlite3.Connection, text: str) -> str | None:
 
     Returns None when no word has a correction (the caller keeps its empty result).
     """
+    from .vocab import load_vocabulary
+
+    vocab = load_vocabulary()
     words = fold(text).split()[:12]
     if not words:
         return None
@@ -39,7 +42,9 @@ def corrected_expression(conn: sqlite3.Connection, text: str) -> str | None:
     changed = False
     for word in words:
         options = [word]
-        if len(word) >= MIN_WORD_LENGTH:
+        # A word the product vocabulary knows is spelled right: nobody sells leeks here, and
+        # "leek" must not turn into "beek".
+        if len(word) >= MIN_WORD_LENGTH and vocab.lookup(word) is None:
             terms = terms if terms is not None else _terms(conn)
             for term, _score, _ in extract(word, terms, scorer=Levenshtein.distance,
                                            score_cutoff=1, limit=MAX_ALTERNATIVES):

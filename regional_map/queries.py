@@ -47,6 +47,8 @@ class PlaceFilter:
     in_season_month: int | None = None
     open_at: datetime | None = None
     sells_to_business: bool | None = None
+    # Places last confirmed before this date (YYYY-MM-DD) are left out (freshness.py).
+    hide_stale_before: str | None = None
     limit: int = 100
     offset: int = 0
     sort: str | None = None  # default: distance with near, relevance with q, else name
@@ -62,14 +64,32 @@ class PlaceFilter:
         return "name"
 
 
+MAX_EXPANSION = 300  # terms a product or category word may expand to
+
+
 def fts_expression(text: str) -> str:
-    """A safe FTS5 query from user text: folded words, each a prefix, all required.
+    """A safe FTS5 query from user text: folded words, all required.
 
     Folding leaves only ``[a-z0-9 ]``, so no FTS operator (``"``, ``NEAR(``, ``*``, ``-``)
-    from the user survives; each word is then quoted and given a prefix star.
+    from the user survives; each word is then quoted. A word the product vocabulary knows
+    ("eieren", "œufs", "eggs", "groenten") becomes the OR of every name of its products in
+    every language, so the three languages find exactly the same places; other words match
+    as prefixes ("boerder" finds "Boerderij").
     """
-    words = [w for w in fold(text).split() if w]
-    return " ".join(f'"{w}"*' for w in words[:12])
+    from .vocab import load_vocabulary
+
+    vocab = load_vocabulary()
+    parts = []
+    for word in fold(text).split()[:12]:
+        codes = vocab.search_codes(word) if len(word) >= 3 else []
+        terms = list(dict.fromkeys(
+            [word] + [t for c in codes if c in vocab.products for t in vocab.products[c].terms()]
+        ))[:MAX_EXPANSION]
+        if len(terms) > 1:
+            parts.append("(" + " OR ".join(f'"{t}"' for t in terms) + ")")
+        else:
+            parts.append(f'"{word}"*')
+    return " AND ".join(parts)
 
 
 def _where(f: PlaceFilter) -> tuple[list[str], list[Any], str]:
@@ -161,6 +181,11 @@ def _where(f: PlaceFilter) -> tuple[list[str], list[Any], str]:
     if f.sells_to_business is not None:
         clauses.append("p.sells_to_business = ?")
         params.append(int(f.sells_to_business))
+    if f.hide_stale_before:
+        from .freshness import CONFIRMED_SQL
+
+        clauses.append(f"{CONFIRMED_SQL} >= ?")
+        params.append(f.hide_stale_before)
     return clauses, params, joins
 
 
@@ -328,6 +353,11 @@ def cluster_places(conn: sqlite3.Connection, f: PlaceFilter, zoom: int) -> dict:
     Returns ``{"total", "clusters": [...], "places": [...]}``.
     """
     register_functions(conn)
+    from .pointindex import cluster_fast  # the same answer from an in-memory index
+
+    fast = cluster_fast(conn, f, zoom)
+    if fast is not None:
+        return fast
     clauses, params, joins = _where(f)
     where = " WHERE " + " AND ".join(clauses) if clauses else ""
     base = f"FROM places p{joins}{where}"  # noqa: S608 - fixed text with ? params

@@ -23,8 +23,9 @@ def _count(conn, sql="SELECT COUNT(*) FROM places", params=()):
 
 def test_osm_sample_imports_every_located_feature_with_its_kind(demo_conn):
     # The session's demo database is the shipped OSM sample loaded through the importer.
-    assert _count(demo_conn) == 1703
-    kinds = dict(demo_conn.execute("SELECT kind, COUNT(*) FROM places GROUP BY kind"))
+    assert _count(demo_conn, "SELECT COUNT(*) FROM places WHERE source_id = 'osm'") == 1703
+    kinds = dict(demo_conn.execute(
+        "SELECT kind, COUNT(*) FROM places WHERE source_id = 'osm' GROUP BY kind"))
     source = json.loads(OSM_SAMPLE.read_text())
     expected = Counter(f["properties"]["_category"] for f in source["features"])
     assert kinds["farm_shop"] == expected["farm_shop"]

@@ -2,6 +2,7 @@
 // Configuration comes from data- attributes on #map; user text only ever enters the DOM
 // through textContent, never as HTML.
 import * as L from "../../vendor/leaflet/leaflet-src.esm.js";
+import { downloadLinks } from "./download.js";
 
 const container = document.getElementById("map");
 const config = container ? container.dataset : {};
@@ -83,12 +84,18 @@ function directoryMap() {
   const map = baseMap();
   const layer = L.layerGroup().addTo(map);
   const markers = new Map();
+  const downloads = downloadLinks(document.getElementById("download-view"), config.query);
   let highlight = null;
   let controller = null;
   let userMoved = false;
 
   const initial = viewFromHash();
   const params = new URLSearchParams(config.query || "");
+  if (config.near) {
+    // Where "near" is: the typed postcode or town, or the visitor's own position.
+    const [lat, lon] = config.near.split(",").map(Number);
+    L.circleMarker([lat, lon], { radius: 7, color: "#1d4ed8", weight: 3, fillOpacity: 0.6, interactive: false }).addTo(map);
+  }
   if (initial) {
     map.setView(initial.center, initial.zoom);
   } else if (config.near) {
@@ -144,6 +151,7 @@ function directoryMap() {
       Math.min(bounds.getEast(), 180), Math.min(bounds.getNorth(), 90),
     ].map((v) => v.toFixed(5));
     query.set("bbox", bbox.join(","));
+    if (downloads) downloads.setBbox(bbox.join(","));
     query.set("zoom", String(map.getZoom()));
     if (config.lang) query.set("lang", config.lang);
     try {
