@@ -48,14 +48,6 @@ function viewFromHash() {
   return { zoom: Number(match[1]), center: [Number(match[2]), Number(match[3])] };
 }
 
-function radiusZoom(radiusKm) {
-  if (!radiusKm) return 11;
-  if (radiusKm <= 1) return 15;
-  if (radiusKm <= 5) return 13;
-  if (radiusKm <= 10) return 12;
-  return 10;
-}
-
 function popupContent(props) {
   const root = element("div", "popup");
   root.append(element("span", "popup-name", props.name));
@@ -100,7 +92,9 @@ function directoryMap() {
     map.setView(initial.center, initial.zoom);
   } else if (config.near) {
     const [lat, lon] = config.near.split(",").map(Number);
-    map.setView([lat, lon], radiusZoom(Number(params.get("radius_km"))));
+    const radiusKm = Number(params.get("radius_km")) || 0;
+    if (radiusKm) map.fitBounds(L.latLng(lat, lon).toBounds(radiusKm * 2000));
+    else map.setView([lat, lon], 11);
   } else if (params.get("bbox")) {
     map.fitBounds(parseBox(params.get("bbox")));
   } else if (config.bounds) {
