@@ -46,14 +46,17 @@ def _open():
 
 def init_store(conn) -> dict[str, int]:
     """Create or upgrade the schema and (re)load the reference tables."""
+    from .boundaries import assign_municipalities, load_boundaries
     from .reference import load_postcodes_and_municipalities, load_products
 
     applied = schema.migrate(conn)
     with transaction(conn):
         postcodes, municipalities = load_postcodes_and_municipalities(conn)
         products = load_products(conn)
+        boundaries = load_boundaries(conn)
+        assign_municipalities(conn)  # existing places follow the (re)loaded boundaries
     return {"migrations_applied": len(applied), "postcodes": postcodes,
-            "municipalities": municipalities, "products": products}
+            "municipalities": municipalities, "products": products, "boundaries": boundaries}
 
 
 @click.command("init-db")
@@ -166,9 +169,13 @@ def import_command(file: Path, source, licence, attribution, default_kind, mappi
 def load_demo(conn, region=DEFAULT_REGION, quiet: bool = True):
     """Create the store and load the shipped demo data; returns the import report."""
     init_store(conn)
-    return run_import(conn, DEMO_OSM, region=region, source="osm", quiet=quiet,
-                      attribution="© OpenStreetMap contributors (ODbL 1.0), via farmshops.eu "
-                                  "(CodeforKarlsruhe), Overpass export 2026-01-29")
+    report = run_import(conn, DEMO_OSM, region=region, source="osm", quiet=quiet,
+                        attribution="© OpenStreetMap contributors (ODbL 1.0), via farmshops.eu "
+                                    "(CodeforKarlsruhe), Overpass export 2026-01-29")
+    from .network_seeds import load_seeds  # the seed initiatives: networks, links (data/seeds)
+
+    load_seeds(conn)
+    return report
 
 
 @click.command("load-demo")
@@ -209,33 +216,38 @@ def geocode_command(online: bool | None, limit: int | None) -> None:
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(["geojson", "csv"]), default="geojson",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["geojson", "csv", "gpkg", "html"]),
+              default="geojson", show_default=True,
+              help="GeoJSON, CSV, GeoPackage, or a self-contained HTML map (folium).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write (default: standard output).")
 @click.option("--q", default="", help="Search text.")
 @click.option("--kind", default="", help="Comma-separated kinds.")
+@click.option("--product", default="", help="Comma-separated products (code or name).")
+@click.option("--category", default="", help="Comma-separated product categories.")
 @click.option("--bbox", default="", help="minlon,minlat,maxlon,maxlat")
+@click.option("--near", default="", help="lat,lon (with --radius-km, default 25).")
+@click.option("--radius-km", "radius_km", default="", help="Radius around --near, in km.")
 @click.option("--municipality", default="", help="Comma-separated municipality codes.")
 @click.option("--network", default="", help="Network id.")
 @click.option("--status", default="", help="Comma-separated statuses, or 'all'.")
-def export_command(fmt, output, q, kind, bbox, municipality, network, status) -> None:
-    """Export a selection of places as GeoJSON or CSV, with the sources' licences."""
+@click.option("--organic", default="", help="true or false.")
+@click.option("--updated-since", "updated_since", default="", help="ISO 8601 date-time.")
+@click.option("--lang", default="en", type=click.Choice(["nl", "fr", "en"]), show_default=True)
+def export_command(fmt, output, lang, **filters) -> None:
+    """Export a selection of places (the API's filters) with the sources' licences."""
     from .errors import BadParameter
-    from .exports import export_places
-    from .params import parse_place_filter
+    from .exports import export_selection
 
-    args = {k: v for k, v in dict(q=q, kind=kind, bbox=bbox, municipality=municipality,
-                                  network=network, status=status).items() if v}
     settings = _settings()
-    try:
-        place_filter = parse_place_filter(args, max_limit=10_000_000, default_limit=10_000_000,
-                                          tz=settings["TIMEZONE"])
-    except BadParameter as exc:
-        raise click.BadParameter(exc.message) from exc
+    if fmt == "gpkg" and not output:
+        raise click.UsageError("--format gpkg needs --output FILE")
     conn = _open()
     try:
-        data, count = export_places(conn, place_filter, fmt)
+        data, count = export_selection(conn, {k: v for k, v in filters.items() if v}, fmt,
+                                       settings, lang)
+    except BadParameter as exc:
+        raise click.BadParameter(exc.message) from exc
     finally:
         conn.close()
     if output:
@@ -305,6 +317,16 @@ def settings_command() -> None:
 COMMANDS = (init_db_command, load_demo_command, import_command, geocode_command,
             export_command, stats_command, serve_command, settings_command)
 
+from .trust_cli import COMMANDS as _TRUST_COMMANDS  # noqa: E402 - needs _open above
+
+COMMANDS += _TRUST_COMMANDS
+from .network_cli import COMMANDS as _NETWORK_COMMANDS  # noqa: E402 - needs _open above
+
+COMMANDS += _NETWORK_COMMANDS
+from .boundaries_cli import COMMANDS as _BOUNDARY_COMMANDS  # noqa: E402 - needs _open above
+
+COMMANDS += _BOUNDARY_COMMANDS
+
 
 @click.group(help="Regional Map: the open map and directory of a region's short food chain.")
 @click.option("--db", type=click.Path(dir_okay=False), default=None,
@@ -324,6 +346,3 @@ def register_flask_commands(app) -> None:
     for command in COMMANDS:
         app.cli.add_command(command)
 
-
-if __name__ == "__main__":
-    main()

@@ -86,7 +86,10 @@ def fts_expression(text: str) -> str:
             [word] + [t for c in codes if c in vocab.products for t in vocab.products[c].terms()]
         ))[:MAX_EXPANSION]
         if len(terms) > 1:
-            parts.append("(" + " OR ".join(f'"{t}"' for t in terms) + ")")
+            # Longer terms match as prefixes too ("fruit" finds "Fruithof"); short ones
+            # ("ei") only whole, or they would match half the dictionary.
+            parts.append("(" + " OR ".join(f'"{t}"*' if len(t) >= 4 else f'"{t}"'
+                                           for t in terms) + ")")
         else:
             parts.append(f'"{word}"*')
     return " AND ".join(parts)

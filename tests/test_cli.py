@@ -21,7 +21,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 def run(args, db, *, check=True, env_extra=None, cwd=None):
     env = {**os.environ, "REGIONAL_MAP_DB": str(db), **(env_extra or {})}
     result = subprocess.run(
-        [sys.executable, "-m", "regional_map.cli", *args], capture_output=True, text=True,
+        [sys.executable, "-m", "regional_map", *args], capture_output=True, text=True,
         env=env, cwd=cwd or PROJECT, timeout=120,
     )
     if check and result.returncode != 0:
