@@ -42,6 +42,11 @@ Performance (warm parse cache, per place, measured over the 529 real strings):
 ``status`` ~10 µs (max ~18 µs; ~25 µs on a cold cache), ``status`` + ``describe``
 ~13 µs, ``week_table`` ~80 µs. The raw library ``state()`` call is ~1.5 µs; most of
 the rest is finding the next opening/closing time.
+
+The work is split over four modules; import everything from this one:
+:mod:`regional_map.hours_model` (the data classes), :mod:`regional_map.hours_calendar`
+(time zones and holiday calendars), :mod:`regional_map.hours_text` (:func:`describe`
+and :data:`MESSAGES`) and this module (parsing, :func:`status`, :func:`week_table`).
 """
 
 from __future__ import annotations
@@ -49,13 +54,22 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta
 
-import holidays
 import opening_hours as _oh
+
+from .hours_calendar import (
+    _calendar_source,
+    _holiday_dates,
+    _local_midnight,
+    _localize,
+    _public_holiday,
+    _years_around,
+    _zone,
+)
+from .hours_model import DayHours, Hours, HoursStatus
+from .hours_model import State as State
+from .hours_text import MESSAGES, _lang, describe
 
 __all__ = [
     "DEFAULT_COUNTRY",
@@ -78,8 +92,6 @@ DEFAULT_TZ = "Europe/Brussels"
 #: How far ahead :func:`status` looks for the next opening or closing time. A week
 #: plus a day, so "closed on Saturday, opens next Saturday" is still found.
 LOOKAHEAD = timedelta(days=8)
-
-State = Literal["open", "closed", "unknown"]
 
 # A point near the middle of each country for sunrise/sunset. The east-west extent
 # of BE and NL is ~4 degrees of longitude, i.e. ~16 minutes of solar time, so the
@@ -108,88 +120,6 @@ _WEEKDAY_ITEM = (
 _LEADING_WEEKDAY_SELECTOR = re.compile(
     rf"(\s*)({_WEEKDAY_ITEM}(?:\s*,\s*{_WEEKDAY_ITEM})*)(?![A-Za-z])(.*)", re.DOTALL
 )
-
-
-# --------------------------------------------------------------------------- data
-
-
-@dataclass(frozen=True)
-class Hours:
-    """A successfully parsed ``opening_hours`` value, bound to a country and time zone.
-
-    ``expression`` is what was handed to the library after the repairs described in
-    the module docstring; ``raw`` is the value as tagged. ``ph_unresolved`` is set when
-    the country's holidays come from the ``holidays`` package and a ``PH`` rule could
-    not be rewritten into dates: public holidays then evaluate as unknown.
-    """
-
-    raw: str
-    expression: str
-    country: str
-    tz: str
-    warnings: tuple[str, ...] = ()
-    ph_unresolved: bool = False
-    oh: _oh.OpeningHours | None = field(default=None, repr=False, compare=False)
-
-
-@dataclass(frozen=True)
-class HoursStatus:
-    """State of a place at one moment, as returned by :func:`status`.
-
-    ``closes_at`` is set when open and the place closes within :data:`LOOKAHEAD`
-    (``None`` for 24/7); ``opens_at`` is set when closed and it opens within
-    :data:`LOOKAHEAD`. Both, and ``at``, are aware datetimes in the place's zone.
-    ``comment`` is the mapper's comment for the current rule, or the free text when
-    the whole value is a quoted comment.
-    """
-
-    state: State
-    raw: str
-    at: datetime
-    closes_at: datetime | None = None
-    opens_at: datetime | None = None
-    comment: str | None = None
-
-    @property
-    def is_open(self) -> bool:
-        """True only when the hours positively say open."""
-        return self.state == "open"
-
-
-@dataclass(frozen=True)
-class DayHours:
-    """One row of :func:`week_table`.
-
-    ``intervals`` are the open spans within this calendar day as ``(start, end)``
-    local wall times; an ``end`` of ``00:00`` means "until midnight" (spans crossing
-    midnight are split at it). ``unknown`` is True when part of the day (or, for
-    unparseable hours, the whole day) has no known state. ``holiday`` is the public
-    holiday's name when the ``PH`` rules apply that day.
-    """
-
-    day: date
-    intervals: tuple[tuple[time, time], ...] = ()
-    unknown: bool = False
-    holiday: str | None = None
-    comments: tuple[str, ...] = ()
-
-    @property
-    def weekday(self) -> int:
-        """0 = Monday ... 6 = Sunday."""
-        return self.day.weekday()
-
-    @property
-    def is_closed(self) -> bool:
-        """Known to be closed the whole day."""
-        return not self.intervals and not self.unknown
-
-    @property
-    def label(self) -> str:
-        """Language-neutral hours text, e.g. ``"08:00–12:00, 13:00–18:00"``; ``""`` if none."""
-        return ", ".join(
-            f"{start:%H:%M}–{'24:00' if end == time(0) else f'{end:%H:%M}'}"
-            for start, end in self.intervals
-        )
 
 
 # ------------------------------------------------------------------- parsing
@@ -333,85 +263,6 @@ def _rewrite_ph(expression: str, dates: list[date]) -> str | None:
     return _unmask_comments("".join(parts), comments)
 
 
-# ------------------------------------------------------------ time and holidays
-
-
-@functools.lru_cache(maxsize=64)
-def _zone(tz: str) -> ZoneInfo:
-    return ZoneInfo(tz)
-
-
-def _localize(at: datetime | None, zone: ZoneInfo) -> datetime:
-    """Aware datetime in ``zone`` that the library accepts (see module docstring)."""
-    if at is None:
-        return datetime.now(zone)
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=zone)
-    # The UTC round trip maps a spring-gap wall time onto a real instant and turns
-    # any other tzinfo into the ZoneInfo the library insists on.
-    return at.astimezone(UTC).astimezone(zone)
-
-
-def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
-    return _localize(datetime.combine(day, time(0)), zone)
-
-
-def _years_around(day: date) -> tuple[int, ...]:
-    return (day.year - 1, day.year, day.year + 1)
-
-
-@functools.lru_cache(maxsize=64)
-def _calendar_source(country: str) -> Literal["library", "holidays"]:
-    try:
-        _oh.OpeningHours("24/7", country=country)
-        return "library"
-    except _oh.UnknownCountryError:
-        pass
-    try:
-        holidays.country_holidays(country)
-    except NotImplementedError:
-        raise ValueError(f"Unknown country code {country!r}") from None
-    return "holidays"
-
-
-@functools.lru_cache(maxsize=256)
-def _holiday_dates(country: str, years: tuple[int, ...]) -> list[date]:
-    return sorted(holidays.country_holidays(country, years=years))
-
-
-@functools.lru_cache(maxsize=256)
-def _library_ph_dates(country: str, year: int) -> frozenset[date]:
-    """The days the library's own calendar treats as ``PH``."""
-    oh = _oh.OpeningHours("PH", country=country)
-    days: set[date] = set()
-    for start, end, state, _comment in oh.intervals(datetime(year, 1, 1), datetime(year + 1, 1, 1)):
-        if state == _oh.State.OPEN:
-            day = start.date()
-            while datetime.combine(day, time(0)) < end.replace(tzinfo=None):
-                days.add(day)
-                day += timedelta(days=1)
-    return frozenset(days)
-
-
-@functools.lru_cache(maxsize=256)
-def _holiday_names(country: str, year: int, lang: str) -> dict[date, str]:
-    calendar = holidays.country_holidays(country, years=year)
-    wanted = {"en": "en_US"}.get(lang, lang)
-    supported = calendar.supported_languages or ()
-    language = wanted if wanted in supported else ("en_US" if "en_US" in supported else None)
-    return dict(holidays.country_holidays(country, years=year, language=language))
-
-
-def _public_holiday(country: str, day: date, lang: str) -> str | None:
-    """Name of the holiday on ``day`` if ``PH`` rules apply then, else ``None``."""
-    names = _holiday_names(country, day.year, lang)
-    if _calendar_source(country) == "library":
-        if day not in _library_ph_dates(country, day.year):
-            return None
-        return names.get(day, "PH")
-    return names.get(day)
-
-
 # --------------------------------------------------------------- evaluation
 
 
@@ -532,112 +383,3 @@ def week_table(
             continue
         table.append(DayHours(day, tuple(spans[i]), unknown[i], names[i], tuple(comments[i])))
     return table
-
-
-# ----------------------------------------------------------------- wording
-
-#: All user-facing wording, per language, so it can move to a catalogue later.
-MESSAGES: dict[str, dict[str, str]] = {
-    "en": {
-        "open": "Open now",
-        "open_closes_today": "Open now, closes {time}",
-        "open_closes_tomorrow": "Open now, closes tomorrow {time}",
-        "open_closes_day": "Open now, closes {day} {time}",
-        "opens_today": "Opens today {time}",
-        "opens_tomorrow": "Opens tomorrow {time}",
-        "opens_day": "Opens {day} {time}",
-        "closed": "Closed",
-        "unknown": "Hours unknown",
-        "day_with_date": "{day} {date}",
-        "monday": "Monday",
-        "tuesday": "Tuesday",
-        "wednesday": "Wednesday",
-        "thursday": "Thursday",
-        "friday": "Friday",
-        "saturday": "Saturday",
-        "sunday": "Sunday",
-    },
-    "nl": {
-        "open": "Nu open",
-        "open_closes_today": "Nu open, sluit om {time}",
-        "open_closes_tomorrow": "Nu open, sluit morgen om {time}",
-        "open_closes_day": "Nu open, sluit {day} om {time}",
-        "opens_today": "Opent vandaag {time}",
-        "opens_tomorrow": "Opent morgen {time}",
-        "opens_day": "Opent {day} {time}",
-        "closed": "Gesloten",
-        "unknown": "Openingsuren onbekend",
-        "day_with_date": "{day} {date}",
-        "monday": "maandag",
-        "tuesday": "dinsdag",
-        "wednesday": "woensdag",
-        "thursday": "donderdag",
-        "friday": "vrijdag",
-        "saturday": "zaterdag",
-        "sunday": "zondag",
-    },
-    "fr": {
-        "open": "Ouvert",
-        "open_closes_today": "Ouvert, ferme à {time}",
-        "open_closes_tomorrow": "Ouvert, ferme demain à {time}",
-        "open_closes_day": "Ouvert, ferme {day} à {time}",
-        "opens_today": "Ouvre aujourd’hui {time}",
-        "opens_tomorrow": "Ouvre demain {time}",
-        "opens_day": "Ouvre {day} {time}",
-        "closed": "Fermé",
-        "unknown": "Horaires inconnus",
-        "day_with_date": "{day} {date}",
-        "monday": "lundi",
-        "tuesday": "mardi",
-        "wednesday": "mercredi",
-        "thursday": "jeudi",
-        "friday": "vendredi",
-        "saturday": "samedi",
-        "sunday": "dimanche",
-    },
-}
-_WEEKDAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-def describe(status: HoursStatus, lang: str = "en") -> str:
-    """Short human line for a status, e.g. "Nu open, sluit om 18:00" or "Ouvre samedi 08:00".
-
-    ``lang`` is nl, fr or en (``nl-BE`` style tags work; anything else falls back to en).
-    Days are relative to ``status.at``: today, tomorrow, a weekday name within the
-    coming week, weekday plus date beyond it.
-    """
-    messages = MESSAGES.get(_lang(lang), MESSAGES["en"])
-    if status.state == "open":
-        if status.closes_at is None:
-            return messages["open"]
-        return _relative(messages, "open_closes", status.at, status.closes_at, closing=True)
-    if status.state == "closed":
-        if status.opens_at is None:
-            return messages["closed"]
-        return _relative(messages, "opens", status.at, status.opens_at, closing=False)
-    return messages["unknown"]
-
-
-def _lang(lang: str) -> str:
-    """``"nl-BE"`` / ``"fr_BE"`` / ``"NL"`` -> ``"nl"`` / ``"fr"`` / ``"nl"``."""
-    return lang.replace("_", "-").split("-")[0].lower()
-
-
-def _relative(
-    messages: dict[str, str], prefix: str, now: datetime, moment: datetime, *, closing: bool
-) -> str:
-    moment = moment.astimezone(now.tzinfo)
-    days_ahead = (moment.date() - now.date()).days
-    # "Closes 00:00" reads better than "closes tomorrow 00:00" for a same-day close.
-    if closing and days_ahead == 1 and moment.time() == time(0):
-        days_ahead = 0
-    clock = f"{moment:%H:%M}"
-    if days_ahead <= 0:
-        return messages[f"{prefix}_today"].format(time=clock)
-    if days_ahead == 1:
-        return messages[f"{prefix}_tomorrow"].format(time=clock)
-    day = messages[_WEEKDAY_KEYS[moment.weekday()]]
-    if days_ahead >= 7:
-        # The same weekday name would read as this week's.
-        day = messages["day_with_date"].format(day=day, date=f"{moment.day}/{moment.month}")
-    return messages[f"{prefix}_day"].format(day=day, time=clock)

@@ -12,28 +12,55 @@ Nothing here runs unless the ``GEOCODER`` setting names a service: :func:`make_g
 
 :meth:`OnlineGeocoder.geocode` never raises on network trouble: it logs, counts the failure in
 :attr:`OnlineGeocoder.stats` and returns ``None``.
+
+The parts: :mod:`~regional_map.geocode.ratelimit` spaces the requests,
+:mod:`~regional_map.geocode.cache` keeps the answers and :mod:`~regional_map.geocode.answers`
+reads addresses and answers; this module asks the services and counts the work.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import math
 import os
 import re
 import sqlite3
 import threading
 import time
-import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, ClassVar
 
 import requests
 
 from regional_map.settings import SETTINGS
+
+from .answers import (
+    _BadAnswer,
+    _clean,
+    _coordinates,
+    _country_code,
+    _nominatim_precision,
+    _pdok_precision,
+    _Query,
+)
+from .cache import GeocodeCache
+from .ratelimit import RateLimiter
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "GEOCODERS",
+    "MAX_RETRIES",
+    "MAX_RETRY_AFTER",
+    "GeocodeCache",
+    "GeocodeResult",
+    "GeocodeStats",
+    "NominatimGeocoder",
+    "OnlineGeocoder",
+    "PdokGeocoder",
+    "RateLimiter",
+    "make_geocoder",
+]
 
 log = logging.getLogger(__name__)
 
@@ -44,22 +71,6 @@ MAX_RETRIES = 2
 #: A Retry-After header longer than this is not worth blocking a batch for; we give up instead.
 MAX_RETRY_AFTER = 60.0
 
-# Country names as they appear in the spreadsheets we import, mapped to ISO codes.
-_COUNTRIES = {
-    "be": "be",
-    "bel": "be",
-    "belgie": "be",
-    "belgium": "be",
-    "belgique": "be",
-    "belgien": "be",
-    "nl": "nl",
-    "nld": "nl",
-    "nederland": "nl",
-    "netherlands": "nl",
-    "the netherlands": "nl",
-    "pays bas": "nl",
-    "niederlande": "nl",
-}
 _DUTCH_POSTCODE = re.compile(r"^\d{4}\s?[A-Za-z]{2}$")
 _WKT_POINT = re.compile(r"^\s*POINT\s*\(\s*(\S+)\s+(\S+)\s*\)\s*$", re.IGNORECASE)
 
@@ -91,124 +102,6 @@ class GeocodeStats:
     failures: int = 0
     #: failures by kind, e.g. ``{"timeout": 2, "http 403": 1}``
     failure_kinds: Mapping[str, int] = field(default_factory=dict)
-
-
-class RateLimiter:
-    """Spaces calls to :meth:`wait` at least ``min_interval`` seconds apart, across threads.
-
-    ``clock`` and ``sleep`` are injectable so tests can check the spacing without waiting.
-    """
-
-    def __init__(
-        self,
-        min_interval: float,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        if min_interval < 0 or not math.isfinite(min_interval):
-            raise ValueError(f"min_interval must be a non-negative number, not {min_interval!r}")
-        self.min_interval = min_interval
-        self._clock = clock
-        self._sleep = sleep
-        self._lock = threading.Lock()
-        self._last: float | None = None
-
-    def wait(self) -> None:
-        """Block until the next call is allowed, then record it as made now."""
-        # Sleeping while holding the lock is the point: other threads queue up behind us.
-        with self._lock:
-            now = self._clock()
-            if self._last is not None:
-                delay = self._last + self.min_interval - now
-                if delay > 0:
-                    self._sleep(delay)
-                    # Never trust the clock to have moved exactly; the slot is taken either way.
-                    now = max(self._clock(), self._last + self.min_interval)
-            self._last = now
-
-
-class GeocodeCache:
-    """Answers of online geocoders, kept in an SQLite file (``None`` path: in memory only).
-
-    Keys are built by the geocoder (service + normalised query); values are the service's JSON
-    answer, "no result" included.
-    """
-
-    def __init__(self, path: str | os.PathLike[str] | None) -> None:
-        if path is None or str(path) in ("", ":memory:"):
-            target = ":memory:"
-        else:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            target = str(path)
-        # One connection shared by the geocoder's threads, serialised by our own lock.
-        self._db = sqlite3.connect(target, timeout=30, check_same_thread=False)
-        self._lock = threading.Lock()
-        with self._lock, self._db:
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS geocode_cache ("
-                " key TEXT PRIMARY KEY,"
-                " service TEXT NOT NULL,"
-                " answer TEXT NOT NULL,"
-                " fetched_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
-                ")"
-            )
-
-    def get(self, key: str) -> tuple[bool, Any]:
-        """Return ``(True, answer)`` for a cached key, ``(False, None)`` otherwise."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT answer FROM geocode_cache WHERE key = ?", (key,)
-            ).fetchone()
-        if row is None:
-            return False, None
-        return True, json.loads(row[0])
-
-    def put(self, key: str, service: str, answer: Any) -> None:
-        """Store (or replace) the answer for ``key``, committed at once so a crash keeps it."""
-        text = json.dumps(answer, ensure_ascii=False, separators=(",", ":"))
-        with self._lock, self._db:
-            self._db.execute(
-                "INSERT OR REPLACE INTO geocode_cache (key, service, answer) VALUES (?, ?, ?)",
-                (key, service, text),
-            )
-
-    def __len__(self) -> int:
-        with self._lock:
-            return self._db.execute("SELECT count(*) FROM geocode_cache").fetchone()[0]
-
-    def close(self) -> None:
-        """Close the database file."""
-        with self._lock:
-            self._db.close()
-
-
-@dataclass(frozen=True)
-class _Query:
-    """One address as given by the caller (kept verbatim for the request)."""
-
-    street: str
-    housenumber: str
-    postcode: str
-    city: str
-    country: str  # ISO code "be"/"nl", or "" when unknown
-
-    def cache_key(self, service: str) -> str:
-        # Case, accents' composition form and spacing do not change what the services answer,
-        # so they should not cause a second request either. Field positions are kept (JSON
-        # list) so "Gent" as street and as city cannot share a key.
-        fields = [
-            _normalise(self.street),
-            _normalise(self.housenumber).replace(" ", ""),
-            _normalise(self.postcode).replace(" ", ""),
-            _normalise(self.city),
-            self.country,
-        ]
-        return service + ":" + json.dumps(fields, ensure_ascii=False)
-
-
-class _BadAnswer(ValueError):
-    """The service answered something we cannot read; a failure, not a "no result"."""
 
 
 class OnlineGeocoder(ABC):
@@ -557,92 +450,3 @@ def make_geocoder(settings: Mapping[str, Any], **options: Any) -> OnlineGeocoder
     }
     kwargs.update(options)
     return cls(**kwargs)
-
-
-# -- helpers ---------------------------------------------------------------------------------
-
-
-def _clean(value: object) -> str:
-    """Trim a field; ``None`` and NaN-like blanks from spreadsheets become ``""``."""
-    if value is None:
-        return ""
-    text = " ".join(str(value).split())
-    return "" if text.lower() in ("nan", "none", "null") else text
-
-
-def _normalise(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).casefold().split())
-
-
-def _country_code(country: str | None) -> str:
-    folded = unicodedata.normalize("NFKD", _clean(country))
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
-    folded = " ".join(folded.replace("-", " ").replace(".", " ").split())
-    return _COUNTRIES.get(folded, "")
-
-
-def _same_housenumber(found: object, wanted: str) -> bool:
-    """``12A`` equals ``12 a`` and ``12-a``; ``12-14`` does not equal ``12``."""
-
-    def key(value: object) -> str:
-        return re.sub(r"[\s\-/]+", "", str(value or "")).casefold()
-
-    return bool(wanted) and key(found) == key(wanted)
-
-
-def _coordinates(lat: object, lon: object) -> tuple[float, float]:
-    try:
-        lat_f, lon_f = float(lat), float(lon)  # type: ignore[arg-type]
-    except (TypeError, ValueError) as exc:
-        raise _BadAnswer(f"coordinates are not numbers: {lat!r}, {lon!r}") from exc
-    if not (math.isfinite(lat_f) and math.isfinite(lon_f)):
-        raise _BadAnswer("coordinates are not finite")
-    if not (-90 <= lat_f <= 90 and -180 <= lon_f <= 180):
-        raise _BadAnswer(f"coordinates out of range: {lat_f}, {lon_f}")
-    return lat_f, lon_f
-
-
-def _nominatim_precision(item: Mapping[str, Any], housenumber: str) -> str | None:
-    """What a Nominatim hit really matched, from its address details and place rank."""
-    address = item.get("address") or {}
-    if isinstance(address, dict) and _same_housenumber(address.get("house_number"), housenumber):
-        return "address"
-    if item.get("addresstype") == "postcode" or item.get("type") == "postcode":
-        return "postcode"
-    try:
-        rank = int(item.get("place_rank") or 0)
-    except (TypeError, ValueError):
-        rank = 0
-    # Nominatim ranks: 26-27 streets, 28-30 houses and POIs (here without our house number),
-    # 13-25 municipalities, villages and suburbs, below that provinces and countries.
-    if rank >= 26:
-        return "street"
-    if rank >= 13:
-        return "municipality"
-    return None
-
-
-def _pdok_precision(doc: Mapping[str, Any], query: _Query) -> str | None:
-    """What a PDOK doc really matched.
-
-    The search is restricted to addresses, so it always returns *some* address: one with
-    another house number only places the street, and without a street in the query it only
-    stands for the postcode or the town.
-    """
-    kind = doc.get("type")
-    if kind == "adres":
-        found = doc.get("huis_nlt") or "".join(
-            str(doc.get(k) or "") for k in ("huisnummer", "huisletter", "huisnummertoevoeging")
-        )
-        if query.street and _same_housenumber(found, query.housenumber):
-            return "address"
-        if query.street:
-            return "street"
-        return "postcode" if query.postcode else "municipality"
-    if kind == "weg":
-        return "street"
-    if kind == "postcode":
-        return "postcode"
-    if kind in ("woonplaats", "gemeente"):
-        return "municipality"
-    return None
