@@ -65,6 +65,21 @@ def create_app(overrides: dict[str, Any] | None = None, *, check: bool = True) -
     register_security_headers(app)
     app.register_blueprint(assets.bp)
     app.register_blueprint(api.bp)
+    from .httpcache import init_compression
+    from .views import ogc
+
+    app.register_blueprint(ogc.bp)
+    init_compression(app)
     app.register_blueprint(pages.bp)
+    from .views import networks as network_views  # networks, links, matchmaking
+
+    app.register_blueprint(network_views.bp)
+    from .views.admin import register_trust  # accounts, moderation, contributions
+
+    register_trust(app)
+    from .views import embed, municipalities  # showcases, boundaries, coverage; embed
+
+    app.register_blueprint(municipalities.bp)
+    app.register_blueprint(embed.bp)
     register_flask_commands(app)
     return app

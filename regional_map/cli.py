@@ -233,6 +233,8 @@ def geocode_command(online: bool | None, limit: int | None) -> None:
 @click.option("--status", default="", help="Comma-separated statuses, or 'all'.")
 @click.option("--organic", default="", help="true or false.")
 @click.option("--updated-since", "updated_since", default="", help="ISO 8601 date-time.")
+@click.option("--stale", default=None, type=click.Choice(["hide", "include"]),
+              help="include: also places not confirmed for a long time (default hide).")
 @click.option("--lang", default="en", type=click.Choice(["nl", "fr", "en"]), show_default=True)
 def export_command(fmt, output, lang, **filters) -> None:
     """Export a selection of places (the API's filters) with the sources' licences."""

@@ -172,6 +172,13 @@ def parse_place_filter(args: Mapping[str, str], *, max_limit: int = 1000,
     elif args.get("open_now") and parse_bool(args["open_now"], "open_now"):
         f.open_at = current
 
+    stale = args.get("stale", "hide")
+    if stale not in ("hide", "include"):
+        raise BadParameter("stale", "use hide (default) or include")
+    if stale == "hide":
+        from .freshness import default_hide_before
+
+        f.hide_stale_before = default_hide_before(current.date())
     if args.get("limit"):
         f.limit = parse_int(args["limit"], "limit", 1, max_limit)
     if args.get("offset"):

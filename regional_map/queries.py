@@ -237,6 +237,18 @@ def find_places(conn: sqlite3.Connection, f: PlaceFilter, *, lang: str = "en",
     it the candidates are filtered before paging.
     """
     register_functions(conn)
+    if f.near:
+        from .nearest import find_nearest  # the same page from the point index
+
+        nearest = find_nearest(conn, f, count=count)
+        if nearest is not None:
+            return nearest
+    elif f.q:
+        from .searchcache import find_searched  # the same page from remembered matches
+
+        searched = find_searched(conn, f, count=count)
+        if searched is not None:
+            return searched
     clauses, params, joins = _where(f)
     where = " WHERE " + " AND ".join(clauses) if clauses else ""
     order, order_params = _order(f)

@@ -180,7 +180,32 @@ def _run_script(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
+def _v3_trust(conn: sqlite3.Connection) -> None:
+    from .trust_schema import migrate_trust  # users, changes, submissions, owner tokens
+
+    migrate_trust(conn)
+
+
+def _v4_networks(conn: sqlite3.Connection) -> None:
+    from .network_schema import migrate_networks  # network anchor, moments; hub services
+
+    migrate_networks(conn)
+
+
+def _v5_boundaries(conn: sqlite3.Connection) -> None:
+    from .boundaries import migrate as migrate_boundaries  # boundaries; places' method
+
+    migrate_boundaries(conn)
+
+
+def _v6_point_index(conn: sqlite3.Connection) -> None:
+    from .pointindex import migrate as migrate_point_index  # change counter for map caches
+
+    migrate_point_index(conn)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _v1, _v2, _v3_trust, _v4_networks, _v5_boundaries, _v6_point_index)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -132,6 +132,38 @@ SETTINGS: tuple[Setting, ...] = (
         "Distance in metres within which places with similar names count as likely duplicates.",
         parse_float,
     ),
+    Setting(
+        "STALE_MONTHS",
+        "12",
+        "Months after its last confirmation that a place is marked 'may be outdated'.",
+        parse_int,
+    ),
+    Setting(
+        "HIDE_AFTER_MONTHS",
+        "24",
+        "Months after its last confirmation that a place drops off the default map and list "
+        "(0: never); `stale=include` still finds it.",
+        parse_int,
+    ),
+    Setting(
+        "SESSION_COOKIE_SECURE",
+        "true",
+        "Send the login session cookie over HTTPS only; turn off only for local plain-HTTP use.",
+        parse_bool,
+    ),
+    Setting(
+        "PROXY_HOPS",
+        "0",
+        "Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host to trust "
+        "(client addresses for rate limits, https for cookies); 0 trusts none.",
+        parse_int,
+    ),
+    Setting(
+        "SUBMISSIONS_PER_HOUR",
+        "5",
+        "Suggestions and problem reports one client (IP address) may send per hour.",
+        parse_int,
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

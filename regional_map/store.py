@@ -97,12 +97,13 @@ class ProductTexts:
 
 def upsert_place(conn: sqlite3.Connection, record: Mapping[str, Any],
                  products: Iterable[str] = (), *, texts: ProductTexts | None = None,
-                 now: str | None = None) -> tuple[str, int]:
+                 now: str | None = None, changes: list | None = None) -> tuple[str, int]:
     """Insert or update one place; returns ``("created"|"updated"|"unchanged", num)``.
 
     A place is the same place when it has the same ``(source_id, source_ref)``, or else the
     same ``id``. A point of better precision (e.g. a manual pin) is never replaced by a worse
-    one from a later import.
+    one from a later import. With ``changes`` (a list), each creation or update appends
+    ``(action, place_id, before, after)`` for the change log (``audit.py``).
     """
     now = now or utcnow()
     texts = texts or ProductTexts(conn)
@@ -133,6 +134,9 @@ def upsert_place(conn: sqlite3.Connection, record: Mapping[str, Any],
         num = cursor.lastrowid
         _replace_products(conn, num, codes)
         _index_place(conn, num, texts)
+        if changes is not None:
+            after = {c: values[c] for c in PLACE_COLUMNS if c in values}
+            changes.append(("create", values["id"], None, {**after, "products": codes}))
         return "created", num
 
     num = existing["num"]
@@ -162,6 +166,12 @@ def upsert_place(conn: sqlite3.Connection, record: Mapping[str, Any],
     )
     _replace_products(conn, num, codes)
     _index_place(conn, num, texts)
+    if changes is not None:
+        before = {c: existing[c] for c in changed if c in PLACE_COLUMNS}
+        after = {c: v for c, v in changed.items() if c in PLACE_COLUMNS}
+        if old_codes != codes:
+            before["products"], after["products"] = old_codes, codes
+        changes.append(("update", existing["id"], before, after))
     return "updated", num
 
 
@@ -275,3 +285,46 @@ def upsert_link(conn: sqlite3.Connection, *, from_kind: str, from_id: str, type:
              source_id = excluded.source_id""",
         (from_kind, from_id, type, to_kind, to_id, schedule, note, source_id, now or utcnow()),
     )
+
+
+def set_place_fields(conn: sqlite3.Connection, place_id: str, values: Mapping[str, Any],
+                     products: Iterable[str] | None = None,
+                     now: str | None = None) -> tuple[dict, dict] | None:
+    """Set columns of one existing place as given (a moderator's edit, a revert).
+
+    Unlike :func:`upsert_place` no precision rule applies: a person decided. Returns
+    ``(before, after)`` of the columns (and ``products``) that changed, or None when the place
+    does not exist. ``id`` and the timestamps cannot be set.
+    """
+    existing = conn.execute("SELECT * FROM places WHERE id = ?", (place_id,)).fetchone()
+    if existing is None:
+        return None
+    num = existing["num"]
+    new = {c: _column_value(c, v) for c, v in values.items()
+           if c in PLACE_COLUMNS and c != "id"}
+    changed = {c: v for c, v in new.items() if existing[c] != v}
+    before = {c: existing[c] for c in changed}
+    after = dict(changed)
+    old_codes = [r[0] for r in conn.execute(
+        "SELECT product_code FROM place_products WHERE place_num = ? ORDER BY product_code",
+        (num,),
+    )]
+    texts = ProductTexts(conn)
+    codes = old_codes if products is None else sorted({c for c in products if c in texts})
+    if codes != old_codes:
+        before["products"], after["products"] = old_codes, codes
+    if not after:
+        return {}, {}
+    if "lat" in changed or "lon" in changed:
+        changed["mx"], changed["my"] = mercator(
+            new.get("lon", existing["lon"]), new.get("lat", existing["lat"]))
+    changed["updated_at"] = now or utcnow()
+    conn.execute(
+        "UPDATE places SET {} WHERE num = ?".format(  # noqa: S608 - fixed column names
+            ", ".join(f"{c} = ?" for c in changed)
+        ),
+        [*changed.values(), num],
+    )
+    _replace_products(conn, num, codes)
+    _index_place(conn, num, texts)
+    return before, after

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from typing import Any
 
 from flask import current_app, g, request
@@ -32,15 +34,43 @@ def get_db() -> sqlite3.Connection:
             except StoreNotReady as exc:
                 raise ApiError(503, str(exc)) from None
             current_app.config["_STORE_CHECKED"] = True
-        g.db = connect(settings()["DB"])
-        register_functions(g.db)
+        g.db = _thread_connection(settings()["DB"])
     return g.db
+
+
+_threads = threading.local()
+
+
+def _thread_connection(path) -> sqlite3.Connection:
+    """A connection per worker thread and database file, kept from request to request.
+
+    Opening one (pragmas, SQL functions, reading the schema) costs about 0.4 ms a request; a
+    kept one also keeps its prepared statements. A file replaced on disk (another inode) gets
+    a new connection.
+    """
+    try:
+        stat = os.stat(path)
+        identity = (stat.st_dev, stat.st_ino)
+    except OSError:
+        identity = None
+    kept = getattr(_threads, "connections", None)
+    if kept is None:
+        kept = _threads.connections = {}
+    found = kept.get(str(path))
+    if found is not None and found[0] == identity and identity is not None:
+        return found[1]
+    if found is not None:
+        found[1].close()
+    conn = connect(path)
+    register_functions(conn)
+    kept[str(path)] = (identity, conn)
+    return conn
 
 
 def close_db(_exc: BaseException | None = None) -> None:
     db = g.pop("db", None)
-    if db is not None:
-        db.close()
+    if db is not None and db.in_transaction:
+        db.rollback()  # a kept connection never carries a transaction into the next request
 
 
 def current_language() -> str:

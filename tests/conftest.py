@@ -61,7 +61,9 @@ def empty_conn(empty_db_path):
 
 @pytest.fixture(scope="session")
 def demo_app(demo_db_path):
-    app = create_app({"DB": str(demo_db_path)})
+    # Hiding places unconfirmed for 24 months is off here, so counts are the shipped data's
+    # (tests/test_freshness.py checks hiding with its own app).
+    app = create_app({"DB": str(demo_db_path), "HIDE_AFTER_MONTHS": 0})
     app.config["TESTING"] = True
     return app
 

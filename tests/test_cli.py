@@ -86,7 +86,9 @@ def test_export_geojson_and_csv_of_a_selection(tmp_path, demo_db_path):
     assert body["features"] and all(f["properties"]["kind"] == "farmers_market"
                                     for f in body["features"])
     assert "ODbL" in body["licence_note"]
-    text = run(["export", "--format", "csv", "--kind", "beekeeper"], demo_db_path).stdout
+    # --stale include: every beekeeper, also those unconfirmed for 24 months (off by default)
+    text = run(["export", "--format", "csv", "--kind", "beekeeper", "--stale", "include"],
+               demo_db_path).stdout
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 104 and {r["licence"] for r in rows} == {"ODbL-1.0"}
 

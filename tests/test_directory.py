@@ -69,7 +69,7 @@ def test_the_page_and_its_json_twin_list_the_same_places(client):
     twin = client.get(f"/?{query}&format=json").get_json()
     ids = re.findall(r'class="result" data-id="([^"]+)"', page.get_data(as_text=True))
     assert ids and ids == [f["id"] for f in twin["features"]]
-    api = client.get(f"/api/places?q=kaas&kind=farm_shop&near=52.371,4.9042&radius_km=25"
+    api = client.get("/api/places?q=kaas&kind=farm_shop&near=52.371,4.9042&radius_km=25"
                      "&limit=50").get_json()
     assert [f["id"] for f in api["features"]] == ids  # same query layer, same order
 

@@ -44,6 +44,11 @@ def _cell(place: dict, column: str, attributions: dict[str, str], lang: str) -> 
     return "" if value is None else value
 
 
+def flat_row(place: dict, attributions: dict[str, str], lang: str = "en") -> dict[str, object]:
+    """One place as flat columns (:data:`CSV_COLUMNS`), the shape of CSV and GeoPackage rows."""
+    return {c: _cell(place, c, attributions, lang) for c in CSV_COLUMNS}
+
+
 def places_csv(places: Iterable[dict], attributions: dict[str, str], lang: str = "en") -> str:
     """CSV text of ``places`` (one row each) with every row's licence and attribution."""
     out = io.StringIO()

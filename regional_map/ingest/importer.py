@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import audit
+from ..boundaries import MunicipalityAssigner, assign_municipalities
 from ..db import transaction
 from ..geocode.gazetteer import Gazetteer
 from ..model import PLACE_KINDS
@@ -87,8 +89,8 @@ def import_file(conn: sqlite3.Connection, path: str | Path, *, source: str | Non
     """Import ``path`` as source ``source`` (default: the file's name).
 
     ``strict`` refuses the whole file when any row is rejected. ``online_geocoder`` (see
-    ``geocode.online.make_geocoder``) is asked for rows the offline gazetteer cannot place. ``progress`` is called with the
-    number of rows read so far (for a progress bar).
+    ``geocode.online.make_geocoder``) is asked for rows the offline gazetteer cannot place.
+    ``progress`` is called with the number of rows read so far (for a progress bar).
     """
     path = Path(path)
     if default_kind and default_kind not in PLACE_KINDS:
@@ -126,6 +128,8 @@ def import_file(conn: sqlite3.Connection, path: str | Path, *, source: str | Non
             texts = ProductTexts(conn)
             seen: dict[str, int] = {}
             written: list[int] = []
+            place_changes: list = []  # (action, id, before, after) for the change log
+            municipalities = MunicipalityAssigner(conn, ctx.gazetteer)  # polygons, lazily
             for raw in source_file.rows:
                 report.read += 1
                 if progress and report.read % 500 == 0:
@@ -150,7 +154,13 @@ def import_file(conn: sqlite3.Connection, path: str | Path, *, source: str | Non
                 seen[key] = raw.line
                 for warning in row.warnings:
                     report.warnings.append(Rejection(raw.line, warning))
-                outcome, num = upsert_place(conn, row.record, row.products, texts=texts, now=now)
+                municipalities.assign_record(row.record)
+                outcome, num = upsert_place(conn, row.record, row.products, texts=texts, now=now,
+                                            changes=place_changes)
+                if len(place_changes) >= 1000:  # bounded memory; same transaction
+                    audit.record_place_changes(conn, f"import:{source_id}", place_changes,
+                                               reason=f"import of {path.name}", now=now)
+                    place_changes.clear()
                 setattr(report, outcome, getattr(report, outcome) + 1)
                 report.precision[row.record["geocode_precision"]] += 1
                 written.append(num)
@@ -158,10 +168,15 @@ def import_file(conn: sqlite3.Connection, path: str | Path, *, source: str | Non
                 progress(report.read)
             if strict and report.rejected:
                 raise _DryRunRollback()
+            assign_municipalities(conn, written, assigner=municipalities)
             report.duplicates = likely_duplicates(conn, written, source_id)
             record_import(conn, source_id, read=report.read,
                           imported=report.created, updated=report.updated,
                           rejected=len(report.rejected))
+            audit.record_import(conn, source_id, {
+                "read": report.read, "created": report.created, "updated": report.updated,
+                "unchanged": report.unchanged, "rejected": len(report.rejected)},
+                place_changes, path.name, now=now)
             if dry_run:
                 raise _DryRunRollback()
     except _DryRunRollback:

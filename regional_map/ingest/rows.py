@@ -28,6 +28,9 @@ _ADDRESS = re.compile(
     r"(?:,\s*(?P<postcode>\d{4}(?:\s?[A-Za-z]{2})?)\s+(?P<city>.+))?\s*$"
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# ``=HYPERLINK(…)``, ``=cmd|…``, ``@SUM(…)``: formulas a spreadsheet left in a cell.
+_FORMULA = re.compile(r"^[=@]\s*[A-Za-z_][\w.]*\s*[(|!]")
+_MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^>]*>")
 
 KIND_ALIASES = {
     "hoevewinkel": "farm_shop", "boerderijwinkel": "farm_shop", "hofwinkel": "farm_shop",
@@ -307,6 +310,9 @@ def normalise_row(fields: dict[str, str], point: tuple[float, float] | None,
     """Turn canonical text fields into a place record; raises :class:`RowError`."""
     fields = {k: clean_text(v) for k, v in fields.items()}
     warnings: list[str] = []
+    for column, value in fields.items():
+        if _FORMULA.match(value):
+            raise RowError(f"{column} holds a spreadsheet formula {value[:40]!r}, not data")
     _split_address(fields)
 
     kind = _kind(fields, ctx)
@@ -319,6 +325,8 @@ def normalise_row(fields: dict[str, str], point: tuple[float, float] | None,
         extra["name_derived"] = True
     if len(name) > MAX_NAME_LENGTH:
         raise RowError(f"name is {len(name)} characters long, more than {MAX_NAME_LENGTH}")
+    if _MARKUP.search(name):
+        warnings.append("name contains HTML markup; kept as plain text")
     description = fields.get("description", "")
     if len(description) > MAX_DESCRIPTION_LENGTH:
         raise RowError(f"description is longer than {MAX_DESCRIPTION_LENGTH} characters")

@@ -1,4 +1,8 @@
-"""The JSON API under ``/api``: places as GeoJSON, clusters for the map, sources."""
+"""The JSON API under ``/api``: places as GeoJSON, clusters for the map, sources.
+
+Also products, downloads (``/api/export``), the OpenAPI document and its docs page; every
+read is cached (ETag, Last-Modified) and open to other sites (CORS).
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,18 @@ from datetime import datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from ..directory import hours_line
 from ..errors import ApiError, BadParameter
+from ..featurecache import feature_collection_text, jsonify_dumps, page_features
 from ..formats.geojson import cluster_feature, feature_collection, place_feature
 from ..params import parse_int, parse_place_filter
 from ..queries import attributions, cluster_places, find_places, get_place
 from ..web import current_language, get_db, settings
+from . import api_extra
+
+FORMATS = ("geojson", "json", "csv")
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -42,22 +50,64 @@ def _cors(response: Response) -> Response:
     # Open data: any site may read it from the browser (reads only; nothing here writes).
     if request.method in ("GET", "HEAD", "OPTIONS"):
         response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = (
+            "ETag, Last-Modified, Content-Disposition, X-Result-Count")
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = (
+            "Accept, Accept-Language, If-None-Match, If-Modified-Since")
+        response.headers["Access-Control-Max-Age"] = "86400"
     return response
 
 
 @bp.get("/places")
 def places():
-    """Places matching the filters, as a GeoJSON FeatureCollection with paging links."""
+    """Places matching the filters, as a GeoJSON FeatureCollection with paging links.
+
+    ``format=json`` gives the same page as plain JSON, ``format=csv`` as CSV.
+    """
+    fmt = request.args.get("format", "geojson")
+    if fmt not in FORMATS:
+        raise BadParameter("format", f"use one of {', '.join(FORMATS)} "
+                                     "(gpkg and html: /api/export)")
     f = _filter()
     lang = current_language()
-    page = find_places(get_db(), f, lang=lang)
+    return api_extra.cached_data(lambda: _places_page(f, lang, fmt), lang)
+
+
+def _page_links(offset: int, returned: int, total: int, limit: int) -> list[dict]:
     links = [{"rel": "self", "type": "application/geo+json", "href": request.url}]
-    if page.offset + len(page.items) < page.total:
+    if offset + returned < total:
         links.append({"rel": "next", "type": "application/geo+json",
-                      "href": _page_link(page.offset + page.limit)})
-    if page.offset > 0:
+                      "href": _page_link(offset + limit)})
+    if offset > 0:
         links.append({"rel": "prev", "type": "application/geo+json",
-                      "href": _page_link(max(0, page.offset - page.limit))})
+                      "href": _page_link(max(0, offset - limit))})
+    return links
+
+
+def _places_page(f, lang: str, fmt: str) -> Response:
+    if fmt == "geojson":  # the same bytes from pre-encoded features (featurecache.py)
+        dumps = jsonify_dumps(current_app)
+        found = page_features(get_db(), f, lang, dumps)
+        if found is not None:
+            total, features = found
+            text = feature_collection_text(
+                dumps, features, numberMatched=total,
+                numberReturned=len(features),
+                links=_page_links(f.offset, len(features), total, f.limit),
+                **_attribution_members())
+            return Response(f"{text}\n", mimetype="application/geo+json")
+    page = find_places(get_db(), f, lang=lang)
+    if fmt == "csv":
+        return api_extra.csv_page(page.items, lang)
+    links = _page_links(page.offset, len(page.items), page.total, page.limit)
+    if fmt == "json":
+        for link in links:
+            link["type"] = "application/json"
+        return jsonify({"numberMatched": page.total, "numberReturned": len(page.items),
+                        "links": links, **_attribution_members(),
+                        "items": [api_extra.plain_place(p, lang) for p in page.items]})
     body = feature_collection(
         [place_feature(p, lang) for p in page.items],
         numberMatched=page.total, numberReturned=len(page.items), links=links,
@@ -70,6 +120,10 @@ def places():
 
 @bp.get("/places/<place_id>")
 def place(place_id: str):
+    return api_extra.cached_data(lambda: _place(place_id), current_language())
+
+
+def _place(place_id: str) -> Response:
     found = get_place(get_db(), place_id)
     if found is None:
         raise ApiError(404, f"no place with id {place_id!r}")
@@ -90,6 +144,12 @@ def clusters():
     zoom = parse_int(request.args["zoom"], "zoom", 0, 22)
     f = _filter()
     lang = current_language()
+    # Markers say whether a place is open now: the answer changes with the minute.
+    minute = datetime.now(ZoneInfo(settings()["TIMEZONE"])).strftime("%Y-%m-%dT%H:%M")
+    return api_extra.cached_data(lambda: _clusters(f, zoom, lang), lang, minute)
+
+
+def _clusters(f, zoom: int, lang: str) -> Response:
     result = cluster_places(get_db(), f, zoom)
     features = [cluster_feature(c) for c in result["clusters"]]
     at = datetime.now(ZoneInfo(settings()["TIMEZONE"]))
@@ -119,8 +179,4 @@ def _marker_feature(place: dict, lang: str, now: datetime) -> dict:
     return feature
 
 
-@bp.get("/sources")
-def sources():
-    db = get_db()
-    rows = [dict(r) for r in db.execute("SELECT * FROM sources ORDER BY id")]
-    return jsonify({"sources": rows, "numberReturned": len(rows)})
+api_extra.register(bp)

@@ -30,7 +30,7 @@ LIST_PAGE_SIZE = 50
 # Query parameters the map page understands; everything else is dropped from its links.
 PAGE_PARAMS = ("q", "where", "near", "radius_km", "kind", "product", "category", "in_season",
                "open_now", "open_at", "organic", "payment", "bbox", "municipality", "network",
-               "status", "sort", "offset")
+               "status", "stale", "sort", "offset")
 
 
 def now() -> datetime:

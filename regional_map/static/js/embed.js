@@ -55,6 +55,9 @@ function setup() {
   }, { passive: false });
 
   if (config.zoom) map.setZoom(Number(config.zoom));
+  const track = () => { container.dataset.currentZoom = String(map.getZoom()); };
+  map.on("zoomend", track);
+  track();
   for (const url of (config.boundaryUrls || "").split(" ").filter(Boolean)) {
     addBoundary(map, L, url, { fit: false });
   }

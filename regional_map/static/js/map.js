@@ -25,10 +25,16 @@ function parseBox(text) {
   return L.latLngBounds([minlat, minlon], [maxlat, maxlon]);
 }
 
+// Leaflet renders attributions as HTML; source attributions are data (an importer sets them),
+// so they are escaped first.
+function escapeText(text) {
+  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 function baseMap(options = {}) {
   const map = L.map(container, options);
-  L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: config.tileAttribution }).addTo(map);
-  if (config.dataAttribution) map.attributionControl.addAttribution(config.dataAttribution);
+  L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: escapeText(config.tileAttribution) }).addTo(map);
+  if (config.dataAttribution) map.attributionControl.addAttribution(escapeText(config.dataAttribution));
   return map;
 }
 

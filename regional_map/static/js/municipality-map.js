@@ -5,6 +5,12 @@ import { addBoundary } from "./boundary.js";
 
 const container = document.getElementById("municipality-map");
 
+function escaped(text) {
+  const holder = document.createElement("span");
+  holder.textContent = text;
+  return holder.innerHTML;
+}
+
 function popup(props) {
   const root = document.createElement("div");
   const link = document.createElement("a");
@@ -20,7 +26,8 @@ async function init() {
   const config = container.dataset;
   const map = L.map(container);
   L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: config.tileAttribution }).addTo(map);
-  if (config.dataAttribution) map.attributionControl.addAttribution(config.dataAttribution);
+  // Leaflet renders attributions as HTML: hand it the sources' text escaped, never as markup.
+  if (config.dataAttribution) map.attributionControl.addAttribution(escaped(config.dataAttribution));
   if (config.center) {
     const [lat, lon] = config.center.split(",").map(Number);
     map.setView([lat, lon], 12);
