@@ -152,9 +152,24 @@ def index():
             "region": ",".join(str(v) for v in region),
             "lang": lang,
             "near": args.get("near", ""),
+            "place-links-url": _endpoint_template("networks.api_place_links", "place_id"),
+            "network-links-url": _endpoint_template("networks.api_network_links", "network_id"),
         },
+        networks=_networks(),
     )
     return body, 400 if error else 200
+
+
+def _endpoint_template(endpoint: str, argument: str) -> str:
+    """``/api/places/__ID__/links`` for map.js, or "" when that feature is not installed."""
+    if endpoint not in current_app.view_functions:
+        return ""
+    return _url(endpoint, **{argument: "__ID__"})
+
+
+def _networks() -> list[tuple[str, str]]:
+    return [(row["id"], row["name"]) for row in
+            get_db().execute("SELECT id, name FROM networks ORDER BY name COLLATE NOCASE")]
 
 
 def map_messages() -> dict[str, str]:

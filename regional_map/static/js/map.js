@@ -3,6 +3,7 @@
 // through textContent, never as HTML.
 import * as L from "../../vendor/leaflet/leaflet-src.esm.js";
 import { downloadLinks } from "./download.js";
+import { drawLinks } from "./links.js";
 
 const container = document.getElementById("map");
 const config = container ? container.dataset : {};
@@ -109,12 +110,39 @@ function directoryMap() {
     map.fitBounds(parseBox(config.region));
   }
 
+  // Places placed at the same point (a town centre, one address) are spread on a small ring,
+  // so that each marker can be seen and clicked.
+  function spread(features) {
+    const groups = new Map();
+    for (const feature of features) {
+      if (feature.properties.cluster) continue;
+      const key = feature.geometry.coordinates.join(",");
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(feature);
+    }
+    const positions = new Map();
+    for (const group of groups.values()) {
+      const [lon, lat] = group[0].geometry.coordinates;
+      if (group.length === 1) { positions.set(group[0], [lat, lon]); continue; }
+      const centre = map.latLngToLayerPoint([lat, lon]);
+      const radius = 14 + 3 * group.length;
+      group.forEach((feature, i) => {
+        const angle = (2 * Math.PI * i) / group.length;
+        const point = L.point(centre.x + radius * Math.cos(angle), centre.y + radius * Math.sin(angle));
+        const moved = map.layerPointToLatLng(point);
+        positions.set(feature, [moved.lat, moved.lng]);
+      });
+    }
+    return positions;
+  }
+
   function draw(collection) {
     layer.clearLayers();
     markers.clear();
+    const positions = spread(collection.features);
     for (const feature of collection.features) {
-      const [lon, lat] = feature.geometry.coordinates;
       const props = feature.properties;
+      const [lat, lon] = positions.get(feature) || [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
       if (props.cluster) {
         const marker = L.marker([lat, lon], { icon: clusterIcon(props.count), title: t("cluster_title", props.count) });
         const [minlon, minlat, maxlon, maxlat] = props.bbox;
@@ -130,7 +158,10 @@ function directoryMap() {
       } else {
         const marker = L.marker([lat, lon], { title: props.name, alt: props.name });
         marker.bindPopup(() => popupContent(props));
-        marker.on("popupopen", () => container.dispatchEvent(new CustomEvent("place-selected", { detail: props })));
+        marker.on("popupopen", () => {
+          if (config.placeLinksUrl) showLinks(config.placeLinksUrl.replace("__ID__", encodeURIComponent(props.id)));
+          container.dispatchEvent(new CustomEvent("place-selected", { detail: props }));
+        });
         markers.set(props.id, marker);
         layer.addLayer(marker);
       }
@@ -165,6 +196,16 @@ function directoryMap() {
     } catch (error) {
       if (error.name !== "AbortError") status.textContent = t("load_error");
     }
+  }
+
+  // Selecting a place (its popup) or a network (the filter) draws its links as lines.
+  let linksLayer = null;
+  function showLinks(url) {
+    if (linksLayer) map.removeLayer(linksLayer);
+    linksLayer = drawLinks(map, L, url);
+  }
+  if (config.networkLinksUrl && params.get("network")) {
+    showLinks(config.networkLinksUrl.replace("__ID__", encodeURIComponent(params.get("network"))));
   }
 
   // Hovering or focusing a list item rings its place on the map.
