@@ -23,6 +23,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 
+from .networks import network_place_ids  # noqa: F401 - editors' scope, re-exported
 from .store import utcnow
 
 ROLES = ("admin", "moderator", "network_editor")
@@ -117,17 +118,6 @@ def get_user(conn: sqlite3.Connection, user_id: int) -> dict | None:
 
 def is_moderator(user: dict | None) -> bool:
     return bool(user) and user["role"] in MODERATING_ROLES
-
-
-def network_place_ids(conn: sqlite3.Connection, network_id: str) -> set[str]:
-    """Places that belong to, serve or are served by a network (as the ``network`` filter)."""
-    return {r[0] for r in conn.execute(
-        """SELECT from_id FROM links WHERE from_kind = 'place' AND to_kind = 'network'
-             AND to_id = ?
-           UNION SELECT to_id FROM links WHERE to_kind = 'place' AND from_kind = 'network'
-             AND from_id = ?""",
-        (network_id, network_id),
-    )}
 
 
 def can_edit_place(conn: sqlite3.Connection, user: dict | None, place_id: str) -> bool:

@@ -153,19 +153,7 @@ def upsert_place(conn: sqlite3.Connection, record: Mapping[str, Any],
     changed = {c: v for c, v in values.items() if existing[c] != v}
     if not changed and old_codes == codes:
         return "unchanged", num
-    if "lat" in changed or "lon" in changed:
-        changed["mx"], changed["my"] = mercator(
-            values.get("lon", existing["lon"]), values.get("lat", existing["lat"])
-        )
-    changed["updated_at"] = now
-    conn.execute(
-        "UPDATE places SET {} WHERE num = ?".format(  # noqa: S608 - fixed column names
-            ", ".join(f"{c} = ?" for c in changed)
-        ),
-        [*changed.values(), num],
-    )
-    _replace_products(conn, num, codes)
-    _index_place(conn, num, texts)
+    _write_update(conn, existing, changed, codes, texts, now)
     if changes is not None:
         before = {c: existing[c] for c in changed if c in PLACE_COLUMNS}
         after = {c: v for c, v in changed.items() if c in PLACE_COLUMNS}
@@ -315,16 +303,26 @@ def set_place_fields(conn: sqlite3.Connection, place_id: str, values: Mapping[st
         before["products"], after["products"] = old_codes, codes
     if not after:
         return {}, {}
+    _write_update(conn, existing, changed, codes, texts, now or utcnow())
+    return before, after
+
+
+def _write_update(conn: sqlite3.Connection, existing: sqlite3.Row, changed: dict[str, Any],
+                  codes: list[str], texts: ProductTexts, now: str) -> None:
+    """Write the changed columns of an existing place and refresh its derived rows.
+
+    ``changed`` is extended in place with the Mercator cell (when the point moved) and
+    ``updated_at``.
+    """
     if "lat" in changed or "lon" in changed:
         changed["mx"], changed["my"] = mercator(
-            new.get("lon", existing["lon"]), new.get("lat", existing["lat"]))
-    changed["updated_at"] = now or utcnow()
+            changed.get("lon", existing["lon"]), changed.get("lat", existing["lat"]))
+    changed["updated_at"] = now
     conn.execute(
         "UPDATE places SET {} WHERE num = ?".format(  # noqa: S608 - fixed column names
             ", ".join(f"{c} = ?" for c in changed)
         ),
-        [*changed.values(), num],
+        [*changed.values(), existing["num"]],
     )
-    _replace_products(conn, num, codes)
-    _index_place(conn, num, texts)
-    return before, after
+    _replace_products(conn, existing["num"], codes)
+    _index_place(conn, existing["num"], texts)
