@@ -189,40 +189,6 @@ def write_csv(n: int, seed: int = 1, path: Path | None = None,
     return path
 
 
-def build_store(n: int, seed: int = 1, path: Path | None = None) -> tuple[Path, dict]:
-    """A store with the generated places, imported by the real importer; returns its
-    path and the import's measurements (seconds, peak memory, report counts)."""
-    import resource
-    import time
-
-    from regional_map.cli import init_store
-    from regional_map.db import connect
-    from regional_map.ingest.importer import import_file
-
-    csv_path = write_csv(n, seed)
-    path = path or WORK_DIR / f"places_{n}_seed{seed}.db"
-    if path.exists():
-        return path, {}
-    tmp = path.with_suffix(".tmp")
-    for leftover in tmp.parent.glob(tmp.name + "*"):
-        leftover.unlink()
-    conn = connect(tmp)
-    init_store(conn)
-    start = time.perf_counter()
-    report = import_file(conn, csv_path, source="bench", licence="ODbL 1.0",
-                         attribution="Generated from © OpenStreetMap contributors",
-                         region=DEFAULT_REGION)
-    seconds = time.perf_counter() - start
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.execute("ANALYZE")
-    conn.close()
-    tmp.rename(path)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return path, {"rows": n, "seconds": round(seconds, 2), "peak_rss_mb": round(peak_mb),
-                  "imported": report.imported, "rejected": len(report.rejected),
-                  "precision": dict(report.precision)}
-
-
 def main(argv: list[str] | None = None) -> None:
     import argparse
 

@@ -165,9 +165,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--duration", type=float, default=8.0,
                         help="seconds of load per endpoint (after a 1 s warm-up)")
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--fresh-import", action="store_true",
-                        help="re-import (and time) even when the generated store exists")
+    parser.add_argument("--concurrency", type=int, default=4,
+                        help="clients at once, for every server (default 4: 2 per worker)")
+    parser.add_argument("--reuse-stores", action="store_true",
+                        help="skip the import (and its timing) when a generated store exists")
     parser.add_argument("--no-peers", action="store_true", help="skip pygeoapi/Datasette/floor")
     parser.add_argument("--no-browser", action="store_true", help="skip the first map view")
     args = parser.parse_args(argv)
@@ -183,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {n:,} places", flush=True)
         results["sizes"].append(bench_size(
             n, seed=args.seed, duration=args.duration, concurrency=args.concurrency,
-            fresh_import=args.fresh_import, browser=not args.no_browser))
+            fresh_import=not args.reuse_stores, browser=not args.no_browser))
     if not args.no_peers:
         from .peers import compare
 

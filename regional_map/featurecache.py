@@ -29,6 +29,8 @@ def _features_for(key: tuple) -> dict[int, str]:
                 stale = [k for k in _cache if k[0] == key[0] and k != key]
                 for k in stale:  # an older generation of the same store
                     del _cache[k]
+                while len(_cache) >= 8:  # a worker serves one store (in 1-3 languages)
+                    del _cache[next(iter(_cache))]
                 found = _cache[key] = {}
     return found
 

@@ -86,6 +86,7 @@ class PointIndex:
         return found
 
 
+MAX_STORES = 4
 _CACHE: dict[str, PointIndex] = {}
 _CACHE_LOCK = threading.Lock()
 
@@ -117,6 +118,9 @@ def point_index(conn: sqlite3.Connection) -> PointIndex | None:
             index = _load(conn)
             if index is None:
                 return None
+            _CACHE.pop(key[0], None)
+            while len(_CACHE) >= MAX_STORES:  # a worker serves one store; tests open many
+                del _CACHE[next(iter(_CACHE))]
             _CACHE[key[0]] = index
     return index
 

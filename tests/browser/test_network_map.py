@@ -39,3 +39,31 @@ def test_network_with_a_place_to_place_link_draws_it(page, live_server):
     # when both belong to the network, and the neighbour is not a member.
     assert page.locator("path.link-member_of").count() == 1
     assert page.js_errors == []
+
+
+def test_choosing_a_network_on_the_main_map_draws_its_links(page, live_server):
+    page.goto(live_server.url + "/")
+    page.wait_for_selector("#map[data-loaded=true]")
+    assert page.locator("#map path.link-line").count() == 0
+    page.select_option("#network", "paysans-artisans")
+    page.locator("#search button[type=submit]").click()
+    page.wait_for_url("**network=paysans-artisans**")
+    page.wait_for_selector("#map[data-links-drawn='1']")
+    line = page.locator("#map path.link-line")
+    assert line.count() == 1
+    assert "link-processes_for" in line.first.get_attribute("class")
+    assert page.locator("#map .link-legend").inner_text().strip() == "processes for"
+    assert page.js_errors == []
+
+
+def test_opening_a_place_popup_on_the_main_map_draws_its_links(page, live_server):
+    page.goto(live_server.url + "/#14/50.5305375/4.8157")
+    page.wait_for_selector("#map[data-loaded=true]")
+    page.locator('.leaflet-marker-icon[title="La Fabrique Circuit Court"]').click()
+    page.wait_for_selector("#map[data-links-drawn='2']")
+    classes = page.locator("#map path.link-line").evaluate_all(
+        "lines => lines.map(l => l.getAttribute('class'))")
+    kinds = sorted(c for cls in classes for c in cls.split() if c.startswith("link-")
+                   and c != "link-line")
+    assert kinds == ["link-member_of", "link-processes_for"]
+    assert page.js_errors == []
