@@ -14,7 +14,7 @@ import sqlite3
 import numpy as np
 
 from .ingest.dedupe import haversine_m, metres_to_degrees
-from .pointindex import filter_mask, point_index
+from .pointindex import filter_rows, point_index
 
 _EARTH_M = 6_371_008.8
 _SLACK = 1e-6  # relative: numpy's and math's haversine agree far better than this
@@ -47,10 +47,10 @@ def nearest_page(conn: sqlite3.Connection, f) -> tuple[int, list[int]] | None:
                min(f.bbox[2], box[2]), min(f.bbox[3], box[3]))
     plain = PlaceFilter(**{**f.__dict__, "near": None, "radius_km": None, "bbox": box,
                            "sort": None})
-    mask = filter_mask(index, plain)
-    if mask is None:
+    rows = filter_rows(index, plain)
+    if rows is None:
         return None
-    rows = np.flatnonzero(mask)
+    rows = np.sort(rows)  # the order SQL's ties are broken in (by num) starts from row order
     approx = _distances(index, rows, lat, lon)
     inside = approx <= radius * (1 + _SLACK)
     rows, approx = rows[inside], approx[inside]

@@ -232,7 +232,21 @@ def _open_mask(index: PointIndex, at: datetime) -> np.ndarray:
 
 
 def filter_mask(index: PointIndex, f) -> np.ndarray | None:
-    """Which rows pass ``f``, or None when ``f`` uses a filter only SQL can apply."""
+    """Which rows pass ``f`` (a mask over all rows), or None when ``f`` needs SQL."""
+    rows = filter_rows(index, f)
+    if rows is None:
+        return None
+    mask = np.zeros(len(index.nums), bool)
+    mask[rows] = True
+    return mask
+
+
+def filter_rows(index: PointIndex, f) -> np.ndarray | None:
+    """The row numbers that pass ``f``, or None when ``f`` uses a filter only SQL can apply.
+
+    Cheaper than :func:`filter_mask` when the caller only walks the rows (near me): no
+    mask over every place is built.
+    """
     defaults = type(f)()
     for name, value in f.__dict__.items():
         if name in _SIMPLE or name in ("limit", "offset", "sort", "extra"):
@@ -273,9 +287,7 @@ def filter_mask(index: PointIndex, f) -> np.ndarray | None:
             rows = rows[index.confirmed[rows] >= f.hide_stale_before]
     if f.open_at is not None:
         rows = rows[_open_mask(index, f.open_at)[rows]]
-    mask = np.zeros(len(index.nums), bool)
-    mask[rows] = True
-    return mask
+    return rows
 
 
 def cluster_rows(index: PointIndex, mask: np.ndarray, shift: int) -> tuple[list[dict], list[int]]:
