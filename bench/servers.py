@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 WORKERS = 2
-THREADS = 4
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))  # per worker (gthread)
 
 
 def free_port() -> int:
