@@ -101,7 +101,8 @@ def save_network(conn: sqlite3.Connection, record: Mapping[str, Any]) -> str:
 
 
 def get_network(conn: sqlite3.Connection, network_id: str, lang: str = "en") -> dict | None:
-    row = conn.execute(f"{_NETWORK_SELECT} WHERE id = ?", (network_id,)).fetchone()
+    row = conn.execute(f"{_NETWORK_SELECT} WHERE id = ?",  # noqa: S608 - fixed column list
+                       (network_id,)).fetchone()
     return network_from_row(row, lang) if row else None
 
 

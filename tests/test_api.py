@@ -134,3 +134,16 @@ def test_sources_list_licences(client):
     body = client.get("/api/sources").get_json()
     osm = next(s for s in body["sources"] if s["id"] == "osm")
     assert osm["licence"] == "ODbL-1.0" and osm["rows_imported"] == 1703
+
+
+@pytest.mark.parametrize("path", ["/api/places?limit=1", "/api/networks", "/api/municipalities",
+                                  "/api/links", "/api/products", "/api/openapi.json"])
+def test_every_api_blueprint_is_open_to_other_sites_for_reading(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in response.headers["Access-Control-Expose-Headers"]
+
+
+def test_pages_outside_the_api_send_no_cors_header(client):
+    assert "Access-Control-Allow-Origin" not in client.get("/").headers

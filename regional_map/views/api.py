@@ -45,9 +45,12 @@ def _attribution_members() -> dict:
     ]}
 
 
-@bp.after_request
+@bp.after_app_request
 def _cors(response: Response) -> Response:
-    # Open data: any site may read it from the browser (reads only; nothing here writes).
+    # Open data: any site may read it from the browser. Every blueprint's /api/ route gets the
+    # same headers from here (reads only; nothing under /api writes).
+    if not request.path.startswith("/api/"):
+        return response
     if request.method in ("GET", "HEAD", "OPTIONS"):
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = (

@@ -28,13 +28,6 @@ bp = Blueprint("municipalities", __name__)
 DOWNLOAD_FORMATS = ("geojson", "csv")
 
 
-@bp.after_request
-def _cors(response: Response) -> Response:
-    if request.path.startswith("/api/") and request.method in ("GET", "HEAD", "OPTIONS"):
-        response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 def _found(code: str) -> dict:
     found = get_municipality(get_db(), code)
     if found is None:

@@ -34,13 +34,6 @@ from .pages import wants_json
 bp = Blueprint("networks", __name__)
 
 
-@bp.after_request
-def _cors(response: Response) -> Response:
-    if request.path.startswith("/api/") and request.method in ("GET", "HEAD", "OPTIONS"):
-        response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 def _geojson(body: dict) -> Response:
     response = jsonify(body)
     response.mimetype = "application/geo+json"
