@@ -104,6 +104,7 @@ def test_no_dialog_fires_on_any_page_that_shows_the_place(browser, xss_app):
 
         page.goto(f"{server.url}/?{SEARCH}")
         assert NAME in page.locator("main").inner_text()
+        page.wait_for_selector("#map[data-loaded=true]")  # drawn, and not redrawing
         marker = page.locator(f'.leaflet-marker-icon[title="{NAME}"]')
         marker.wait_for(timeout=15_000)
         marker.click()

@@ -12,6 +12,13 @@ from axe_playwright_python.sync_playwright import Axe
 pytestmark = pytest.mark.browser
 
 
+def submit(page):
+    """Submit the search form and wait for the new page (not the old one's markers)."""
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.wait_for_selector("#map[data-loaded=true]")
+
+
 def result_names(page):
     return page.locator(".result .result-name").all_inner_texts()
 
@@ -29,15 +36,13 @@ def test_search_finds_places_by_a_product_synonym_in_another_language(page, live
     page.fill("#q", "œufs")  # French, on the Dutch page
     page.fill("#where", "1011 Amsterdam")
     page.select_option("#radius_km", "25")
-    page.click("button[type=submit]")
-    page.wait_for_selector("#map[data-loaded=true]")
+    submit(page)
     assert re.match(r"\d+ plaatsen bij 1011 Amsterdam", page.locator("h1").inner_text())
     names = result_names(page)
     assert "de Versboerderij de Volharding" in names
     # The same list with the Dutch word: the shops are the same.
     page.fill("#q", "eieren")
-    page.click("button[type=submit]")
-    page.wait_for_selector("#map[data-loaded=true]")
+    submit(page)
     assert result_names(page) == names
     # The map shows the same selection as the list.
     assert page.locator("#map-status").inner_text().startswith(str(len(names)))
@@ -48,8 +53,7 @@ def test_near_me_from_a_typed_postcode_sorts_by_distance(page, live_server):
     page.goto(live_server.url + "/")
     page.fill("#where", "1011 Amsterdam")
     page.select_option("#radius_km", "10")
-    page.click("button[type=submit]")
-    page.wait_for_selector(".result")
+    submit(page)
     metres = distances_in_metres(page)
     assert len(metres) > 3 and metres == sorted(metres) and metres[-1] <= 10_000
     query = parse_qs(urlsplit(page.url).query)
@@ -77,12 +81,10 @@ def test_open_on_a_public_holiday_hides_places_closed_on_holidays(page, live_ser
     assert result_names(page) == ["Veldvolk"]
     page.click("summary")
     page.fill("#open_at", "2026-12-18T10:00")
-    page.click("button[type=submit]")
-    page.wait_for_selector("#map[data-loaded=true]")
+    submit(page)
     assert result_names(page) == ["Veldvolk"]
     page.fill("#open_at", "2026-12-25T10:00")
-    page.click("button[type=submit]")
-    page.wait_for_selector("#map[data-loaded=true]")
+    submit(page)
     assert result_names(page) == []
     assert page.locator("#map-status").inner_text().startswith("0 places")
 
@@ -102,8 +104,7 @@ def test_a_shared_url_restores_every_filter_and_back_goes_back(page, live_server
     first = result_names(page)
     assert first
     page.uncheck("input[name=organic]")
-    page.click("button[type=submit]")
-    page.wait_for_selector(".result")
+    submit(page)
     assert len(result_names(page)) > len(first)
     page.go_back()
     page.wait_for_selector("#map[data-loaded=true]")

@@ -10,7 +10,8 @@ pytestmark = pytest.mark.browser
 def test_choosing_a_network_draws_its_links_on_the_main_map(page, live_server):
     page.goto(live_server.url + "/")
     page.select_option("#network", "de-goedinge")
-    page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     page.wait_for_selector("#map[data-links-drawn]")
     assert int(page.get_attribute("#map", "data-links-drawn")) >= 1
     assert page.locator("path.link-line").count() >= 1
