@@ -179,7 +179,7 @@ class MunicipalityAssigner:
         self._tree = None
         self._codes: list[str] = []
         self._countries: list[str] = []
-        self._postcode_points: dict[str, list[tuple[float, float, str]]] | None = None
+        self._postcode_points: dict[str, tuple] | None = None  # country → (lats, lons, codes)
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -229,23 +229,43 @@ class MunicipalityAssigner:
         return None, ""
 
     def _nearest(self, lon: float, lat: float, country: str) -> str | None:
+        """The municipality of the nearest postcode place within NEAREST_MAX_KM, or None.
+
+        numpy measures every candidate at once; the few within a metre of the best are then
+        measured again with the exact function, in table order, so the answer is the one a
+        plain loop over the table gives.
+        """
+        import numpy as np
+
         if self._postcode_points is None:
-            self._postcode_points = {}
+            grouped: dict[str, list[tuple[float, float, str]]] = {}
             for r in self.conn.execute(
                 "SELECT country, lat, lon, municipality_code FROM postcodes "
                 "WHERE municipality_code IS NOT NULL"
             ):
-                self._postcode_points.setdefault(r[0], []).append((r[1], r[2], r[3]))
+                grouped.setdefault(r[0], []).append((r[1], r[2], r[3]))
+            grouped[""] = [p for pts in list(grouped.values()) for p in pts]
+            self._postcode_points = {
+                key: (np.array([p[0] for p in pts]), np.array([p[1] for p in pts]),
+                      [p[2] for p in pts])
+                for key, pts in grouped.items()
+            }
+        found = self._postcode_points.get(country if country else "")
+        if found is None or not len(found[0]):
+            return None
+        plats, plons, codes = found
+        band = np.flatnonzero(np.abs(plats - lat) <= NEAREST_MAX_KM / 111.0)
+        if not len(band):
+            return None
+        p1, p2 = np.radians(lat), np.radians(plats[band])
+        a = (np.sin((p2 - p1) / 2) ** 2
+             + np.cos(p1) * np.cos(p2) * np.sin(np.radians(plons[band] - lon) / 2) ** 2)
+        approx = 2 * 6_371_008.8 * np.arcsin(np.sqrt(np.minimum(1.0, a)))
         best, best_d = None, NEAREST_MAX_KM * 1000
-        candidates = self._postcode_points.get(country, []) if country else [
-            p for pts in self._postcode_points.values() for p in pts]
-        dlat = NEAREST_MAX_KM / 111.0
-        for plat, plon, code in candidates:
-            if abs(plat - lat) > dlat:
-                continue
-            d = haversine_m(lat, lon, plat, plon)
+        for i in band[approx <= approx.min() + 1.0]:  # ascending table order
+            d = haversine_m(lat, lon, plats[i], plons[i])
             if d < best_d:
-                best, best_d = code, d
+                best, best_d = codes[i], d
         return best
 
     def resolve(self, lons: Sequence[float], lats: Sequence[float],
