@@ -1,0 +1,18 @@
+"""gunicorn settings read automatically by ``gunicorn app:app`` from this folder.
+
+Command-line options (``--workers``, ``--bind`` …) still win; this file only adds a warm-up so
+that no visitor waits for a worker to load the map's point index (~0.75 s at 100,000 places).
+"""
+
+
+def post_worker_init(worker):
+    """Load the store's point index in each new worker before it takes requests."""
+    app = worker.wsgi
+    try:
+        from regional_map.pointindex import point_index
+        from regional_map.web import get_db
+
+        with app.app_context():
+            point_index(get_db())
+    except Exception as exc:  # a missing store must not keep the worker from starting
+        worker.log.warning("regional-map: no warm-up (%s)", exc)
