@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 WORKERS = 2
-THREADS = int(os.environ.get("BENCH_THREADS", "4"))  # per worker (gthread)
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))  # per worker: 1 keeps GIL hand-offs out of the p95
 
 
 def free_port() -> int:
