@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 WORKERS = 2
-THREADS = int(os.environ.get("BENCH_THREADS", "1"))  # per worker: 1 keeps GIL hand-offs out of the p95
+# Threads per worker: 1 keeps GIL hand-offs out of the p95 (bench/README.md).
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 
 
 def free_port() -> int:
