@@ -89,13 +89,9 @@ def find_nearest(conn: sqlite3.Connection, f, *, count: bool = True):
     if found is None:
         return None
     total, nums = found
-    rows = []
-    if nums:
-        marks = ", ".join("?" * len(nums))
-        by_num = {r["num"]: r for r in conn.execute(
-            f"SELECT p.num AS num, {queries._SELECT} FROM places p "  # noqa: S608
-            f"WHERE p.num IN ({marks})", nums)}
-        rows = [by_num[n] for n in nums]
+    rows = queries.rows_by_nums(conn, nums)
+    if rows is None:  # the store changed under us: let SQL answer
+        return None
     items = queries.places_from_rows(conn, rows)
     for item in items:
         item["distance_m"] = round(haversine_m(f.near[0], f.near[1], item["lat"], item["lon"]))

@@ -337,6 +337,20 @@ def places_from_rows(conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> list[
     return items
 
 
+def rows_by_nums(conn: sqlite3.Connection, nums: list[int]) -> list[sqlite3.Row] | None:
+    """The place rows of internal keys ``nums``, in that order; None if any is gone (the
+    store changed since the caller picked them, so the caller should ask SQL instead)."""
+    if not nums:
+        return []
+    marks = ", ".join("?" * len(nums))
+    by_num = {r["num"]: r for r in conn.execute(
+        f"SELECT p.num AS num, {_SELECT} FROM places p WHERE p.num IN ({marks})",  # noqa: S608
+        nums)}
+    if len(by_num) != len(set(nums)):
+        return None
+    return [by_num[n] for n in nums]
+
+
 def place_from_row(row: sqlite3.Row) -> dict:
     item = {c: row[c] for c in PUBLIC_COLUMNS}
     item["payment"] = json.loads(item["payment"] or "[]")

@@ -75,14 +75,8 @@ def find_searched(conn: sqlite3.Connection, f, *, count: bool = True):
     if len(rows) == 0:
         return None
     nums = index.nums[rows[f.offset:f.offset + f.limit]].tolist()
-    found = []
-    if nums:
-        marks = ", ".join("?" * len(nums))
-        by_num = {r["num"]: r for r in conn.execute(
-            f"SELECT p.num AS num, {queries._SELECT} FROM places p "  # noqa: S608
-            f"WHERE p.num IN ({marks})", nums)}
-        if len(by_num) != len(nums):  # the store changed under us: let SQL answer
-            return None
-        found = [by_num[n] for n in nums]
+    found = queries.rows_by_nums(conn, nums)
+    if found is None:  # the store changed under us: let SQL answer
+        return None
     items = queries.places_from_rows(conn, found)
     return queries.PlacePage(len(rows) if count else len(items), items, f.limit, f.offset)
