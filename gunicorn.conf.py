@@ -9,8 +9,8 @@ def post_worker_init(worker):
     """Load the store's point index in each new worker before it takes requests."""
     app = worker.wsgi
     try:
-        from regional_map.pointindex import point_index
-        from regional_map.web import get_db
+        from regional_map.places.pointindex import point_index
+        from regional_map.web.context import get_db
 
         with app.app_context():
             point_index(get_db())

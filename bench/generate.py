@@ -20,10 +20,12 @@ from pathlib import Path
 
 import opening_hours
 
-from regional_map.settings import DATA_DIR, DEFAULT_REGION
+from regional_map.resources import resource_dir
+from regional_map.settings import DEFAULT_REGION
 
 BENCH_DIR = Path(__file__).resolve().parent
 WORK_DIR = BENCH_DIR / ".data"
+DATA_DIR = resource_dir("data")
 HOURS_FILE = DATA_DIR / "osm" / "be_nl_opening_hours_strings.txt"
 PRODUCTS_FILE = DATA_DIR / "products.csv"
 
@@ -58,8 +60,8 @@ class Template:
 
 def demo_store(path: Path | None = None) -> Path:
     """A store with the shipped demo places (built once, then reused)."""
-    from regional_map.cli import load_demo
-    from regional_map.db import connect
+    from regional_map.db.connection import connect
+    from regional_map.provision import load_demo
 
     path = path or WORK_DIR / "demo.db"
     if not path.exists():

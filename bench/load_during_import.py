@@ -29,8 +29,8 @@ IMPORT = "from regional_map.cli import main; main()"
 
 def build_store(work: Path) -> tuple[Path, list[str]]:
     """A fresh demo store (current schema) and a few place ids to request."""
-    from regional_map.cli import load_demo
-    from regional_map.db import connect
+    from regional_map.db.connection import connect
+    from regional_map.provision import load_demo
 
     store = work / "load.db"
     for leftover in work.glob("load.db*"):

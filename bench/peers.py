@@ -51,9 +51,9 @@ def _versions(bin_dir: Path) -> dict:
 
 def export_features(db: Path) -> list[dict]:
     """The places Regional Map's API serves by default, as its own GeoJSON features."""
-    from regional_map.db import connect
+    from regional_map.db.connection import connect
     from regional_map.formats.geojson import place_feature
-    from regional_map.queries import PlaceFilter, find_places, places_from_rows
+    from regional_map.places.queries import PlaceFilter, find_places, places_from_rows
 
     conn = connect(db, readonly=True)
     default = PlaceFilter()

@@ -1,5 +1,5 @@
 """``python -m regional_map`` runs the command line (the same as ``regional-map``)."""
 
-from .cli import main
+from regional_map.cli import main
 
 main()

@@ -1,58 +1,49 @@
-"""One JSON error shape for the whole API: ``{"error": {"status", "message", "details"}}``."""
+"""Errors that carry their meaning, raised by every layer below the web.
+
+Each says what went wrong in the caller's terms (a parameter that cannot be used, a record
+that does not exist, a store that is not ready); ``web.errors`` alone maps them to HTTP statuses
+and the API's one JSON error shape. Nothing here knows about Flask.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
 
+class RegionalMapError(Exception):
+    """Base of the errors below; ``status`` is the HTTP status the web layer answers with."""
 
-class ApiError(Exception):
-    """An error to show the client as it is (4xx), with optional structured details."""
+    status = 500
 
-    def __init__(self, status: int, message: str, details: Any = None):
+    def __init__(self, message: str, details: Any = None):
         super().__init__(message)
-        self.status = status
         self.message = message
         self.details = details
 
 
-class BadParameter(ApiError):
-    """A query parameter that cannot be used; ``details`` names it."""
+class BadParameter(RegionalMapError):
+    """A parameter that cannot be used; ``details`` names it."""
+
+    status = 400
 
     def __init__(self, name: str, message: str):
-        super().__init__(400, f"{name}: {message}", {"parameter": name})
+        super().__init__(f"{name}: {message}", {"parameter": name})
         self.name = name
 
 
-def error_response(status: int, message: str, details: Any = None) -> Response:
-    response = jsonify({"error": {"status": status, "message": message, "details": details}})
-    response.status_code = status
-    return response
+class NotFound(RegionalMapError):
+    """The record asked for does not exist."""
+
+    status = 404
 
 
-def _wants_json() -> bool:
-    if request.path.startswith(("/api", "/collections", "/conformance")):
-        return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json"
+class Conflict(RegionalMapError):
+    """The request contradicts the stored state (a duplicate, a stale edit)."""
+
+    status = 409
 
 
-def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(ApiError)
-    def _api_error(exc: ApiError):
-        return error_response(exc.status, exc.message, exc.details)
+class StoreNotReady(RegionalMapError):
+    """The database is missing or older than this program; the message says what to run."""
 
-    @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException):
-        if _wants_json():
-            return error_response(exc.code or 500, exc.description or exc.name)
-        return exc
-
-    @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):
-        app.logger.exception("unhandled error on %s", request.path)
-        if _wants_json():
-            return error_response(500, "internal error")
-        return "Internal error", 500
+    status = 503

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from regional_map.resources import default_data_home
+
 PREFIX = "REGIONAL_MAP_"
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = PROJECT_DIR / "data"
 
 # Belgium and the Netherlands, with a small margin.
 DEFAULT_REGION = (2.5, 49.45, 7.25, 53.6)
@@ -76,7 +76,9 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("DB", str(DATA_DIR / "regional_map.db"), "Path of the SQLite database."),
+    Setting("DATA_DIR", "", "Folder of the database and caches (empty: data/ in a source "
+            "checkout, else the platform's user data folder, ~/.local/share/regional-map)."),
+    Setting("DB", "", "Path of the SQLite database (empty: regional_map.db in DATA_DIR)."),
     Setting(
         "REGION",
         ",".join(str(v) for v in DEFAULT_REGION),
@@ -115,8 +117,8 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "GEOCODER_CACHE",
-        str(DATA_DIR / "cache" / "geocoder.sqlite"),
-        "On-disk cache of online geocoder answers.",
+        "",
+        "On-disk cache of online geocoder answers (empty: cache/geocoder.sqlite in DATA_DIR).",
     ),
     Setting(
         "GEOCODER_MIN_INTERVAL",
@@ -186,4 +188,9 @@ def load(environ: Mapping[str, str] | None = None, **overrides: Any) -> dict[str
         if name not in _BY_NAME:
             raise KeyError(f"unknown setting {name}")
         values[name] = value
+    # Paths left empty follow the data folder, so one setting moves everything.
+    home = Path(values["DATA_DIR"]) if values["DATA_DIR"] else default_data_home()
+    values["DATA_DIR"] = str(home)
+    values["DB"] = values["DB"] or str(home / "regional_map.db")
+    values["GEOCODER_CACHE"] = values["GEOCODER_CACHE"] or str(home / "cache" / "geocoder.sqlite")
     return values

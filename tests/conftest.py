@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from regional_map import create_app
-from regional_map.cli import init_store, load_demo
-from regional_map.db import connect
+from regional_map.db.connection import connect
+from regional_map.provision import init_store, load_demo
+from regional_map.web.app import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

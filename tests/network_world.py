@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from regional_map.db import transaction
+from regional_map.db.connection import transaction
 from regional_map.ingest.links import import_links
-from regional_map.networks import save_network, save_services
-from regional_map.store import upsert_place, upsert_source
+from regional_map.networks.records import save_network, save_services
+from regional_map.places.store import upsert_place, upsert_source
 
 CENTRE = (51.05, 3.72)  # Gent
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from regional_map.queries import PlaceFilter, cluster_places
+from regional_map.places.queries import PlaceFilter, cluster_places
+from regional_map.places.vocab import load_vocabulary
 from regional_map.text import fold
-from regional_map.vocab import load_vocabulary
 
 
 def _error(response, status=400):

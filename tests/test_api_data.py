@@ -9,8 +9,8 @@ import io
 import brotli
 import pytest
 
-from regional_map import create_app
-from regional_map.store import upsert_place, upsert_source
+from regional_map.places.store import upsert_place, upsert_source
+from regional_map.web.app import create_app
 
 QUERY = "kind=vending_machine,farm_shop&bbox=3.0,50.5,6.0,52.0&limit=60"
 
@@ -101,7 +101,7 @@ def test_sources_list_every_dataset_with_licence_and_place_count(client, demo_co
 
 
 def test_conditional_get_answers_304_until_the_data_changes(empty_db_path):
-    from regional_map.db import connect
+    from regional_map.db.connection import connect
 
     conn = connect(empty_db_path)
     upsert_source(conn, "mine", name="Mine", licence="CC0 1.0", attribution="Me")

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from trust_world import writable_demo
 
 from regional_map.cli import main
-from regional_map.db import connect
+from regional_map.db.connection import connect
 
 
 def _places(path) -> int:

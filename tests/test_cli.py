@@ -37,7 +37,7 @@ def test_every_command_has_help(command, tmp_path):
 
 def test_init_db_is_idempotent(tmp_path):
     db = tmp_path / "rm.db"
-    from regional_map.schema import LATEST_VERSION
+    from regional_map.db.migrations import LATEST_VERSION
 
     first = run(["init-db"], db)
     assert f"{LATEST_VERSION} migrations applied" in first.stdout

@@ -12,10 +12,10 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from regional_map.directory import format_distance, resolve_where
 from regional_map.errors import BadParameter
-from regional_map.i18n import TRANSLATIONS
-from regional_map.queries import PlaceFilter, find_places
+from regional_map.places.directory import format_distance, resolve_where
+from regional_map.places.queries import PlaceFilter, find_places
+from regional_map.web.i18n import TRANSLATIONS
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 

@@ -9,13 +9,13 @@ import json
 import geopandas as gpd
 import pyogrio
 
-from regional_map.db import connect
-from regional_map.exports import export_selection
+from regional_map.db.connection import connect
 from regional_map.ingest.importer import import_file
 from regional_map.model import kind_label
-from regional_map.queries import PlaceFilter, find_places
+from regional_map.places.exports import export_selection
+from regional_map.places.queries import PlaceFilter, find_places
+from regional_map.places.store import upsert_place, upsert_source
 from regional_map.settings import load as load_settings
-from regional_map.store import upsert_place, upsert_source
 from tests.test_cli import run
 
 SELECTION = {"kind": "beekeeper,vending_machine", "bbox": "4,50.5,5.5,51.5"}
@@ -149,8 +149,8 @@ def test_cli_exports_every_format(tmp_path, demo_db_path):
 
 
 def test_a_whole_network_downloads_with_its_members_only(empty_db_path):
-    from regional_map import create_app
-    from regional_map.store import upsert_link, upsert_network
+    from regional_map.places.store import upsert_link, upsert_network
+    from regional_map.web.app import create_app
 
     conn = connect(empty_db_path)
     upsert_source(conn, "coop", name="Coop", licence="CC BY 4.0", attribution="© Coop")

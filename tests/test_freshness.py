@@ -9,15 +9,15 @@ from datetime import date
 import pytest
 from trust_world import add_user, form_token, make_app, sign_in, writable_demo
 
-from regional_map import audit
-from regional_map.db import connect
-from regional_map.freshness import (
+from regional_map.db.connection import connect
+from regional_map.places.freshness import (
     confirm_place,
     create_owner_token,
     months_before,
     place_for_token,
     state,
 )
+from regional_map.trust import audit
 
 
 @pytest.fixture

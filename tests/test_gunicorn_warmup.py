@@ -6,8 +6,8 @@ import logging
 import runpy
 from pathlib import Path
 
-from regional_map import pointindex
-from regional_map.db import connect
+from regional_map.db.connection import connect
+from regional_map.places import pointindex
 
 CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 
@@ -29,7 +29,7 @@ def test_a_new_worker_loads_the_point_index_before_its_first_request(demo_app, d
 
 
 def test_a_worker_without_a_store_still_starts(tmp_path, caplog):
-    from regional_map import create_app
+    from regional_map.web.app import create_app
 
     app = create_app({"DB": str(tmp_path / "missing.db")}, check=False)
     with caplog.at_level(logging.WARNING):

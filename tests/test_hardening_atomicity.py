@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from trust_world import make_app, writable_demo
 
-from regional_map.db import connect
+from regional_map.db.connection import connect
 
 IMPORT = "from regional_map.cli import main; main()"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from trust_world import add_user, form_token, make_app, sign_in, writable_demo
 
-from regional_map.db import connect
+from regional_map.db.connection import connect
 
 
 @pytest.fixture(scope="module")
@@ -124,9 +124,9 @@ def test_public_forms_need_the_csrf_token_too(app, store):
 
 def test_a_network_editor_cannot_use_moderator_routes(app, store):
     conn = connect(store)
-    from regional_map.auth import create_user
-    from regional_map.db import transaction
-    from regional_map.store import upsert_network
+    from regional_map.db.connection import transaction
+    from regional_map.places.store import upsert_network
+    from regional_map.trust.auth import create_user
 
     with transaction(conn):
         upsert_network(conn, {"id": "net-h", "name": "Net", "type": "cooperative",

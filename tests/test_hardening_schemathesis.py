@@ -12,7 +12,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from regional_map import create_app
+from regional_map.web.app import create_app
 
 EXAMPLES_PER_OPERATION = 20
 # Gaps the fuzzing found in other features' documents, reported to their owners: the check

@@ -12,8 +12,8 @@ import pytest
 from conftest import LiveServer
 from trust_world import add_user, make_app, sign_in, writable_demo
 
-from regional_map.db import connect, transaction
-from regional_map.store import upsert_place
+from regional_map.db.connection import connect, transaction
+from regional_map.places.store import upsert_place
 
 NAME = "<img src=x onerror=alert(1)>"
 DESCRIPTION = "Fresh eggs </script><script>alert(2)</script> & 'quotes' \"too\""

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from regional_map import hours
-from regional_map.hours import DayHours, HoursStatus, describe, is_open, status, week_table
+from regional_map.hours import opening as hours
+from regional_map.hours.opening import DayHours, HoursStatus, describe, is_open, status, week_table
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 STRINGS_FILE = Path(__file__).resolve().parents[1] / "data/osm/be_nl_opening_hours_strings.txt"

@@ -9,10 +9,12 @@ import pytest
 from openpyxl import Workbook
 
 from regional_map.ingest.importer import ImportFailed, import_file
-from regional_map.queries import PlaceFilter, find_places, get_place
-from regional_map.settings import DATA_DIR, DEFAULT_REGION
+from regional_map.places.queries import PlaceFilter, find_places, get_place
+from regional_map.resources import resource_dir
+from regional_map.settings import DEFAULT_REGION
 from tests.conftest import FIXTURES
 
+DATA_DIR = resource_dir("data")
 OSM_SAMPLE = DATA_DIR / "osm" / "be_nl_shortchain_osm.geojson"
 LATIN1_CSV = FIXTURES / "boerderijen_nl_latin1.csv"
 

@@ -8,7 +8,7 @@ from network_world import CENTRE, build_world
 
 from regional_map.errors import BadParameter
 from regional_map.ingest.dedupe import haversine_m
-from regional_map.matchmaking import find_suppliers, parse_match_request, resolve_address
+from regional_map.networks.matchmaking import find_suppliers, parse_match_request, resolve_address
 
 
 @pytest.fixture

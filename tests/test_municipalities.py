@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from click.testing import CliRunner
 
-from regional_map import create_app
-from regional_map.boundaries import MunicipalityAssigner, assign_municipalities
 from regional_map.cli import main
-from regional_map.db import transaction
+from regional_map.db.connection import transaction
 from regional_map.ingest.importer import import_file
-from regional_map.queries import PlaceFilter, find_places
+from regional_map.municipalities.boundaries import MunicipalityAssigner, assign_municipalities
+from regional_map.places.queries import PlaceFilter, find_places
 from regional_map.settings import DEFAULT_REGION
+from regional_map.web.app import create_app
 
 # A vertex shared by the boundaries of Gent (44021) and Sint-Martens-Latem (44064).
 BORDER_POINT = (3.64979, 51.0124)
@@ -216,7 +216,7 @@ def test_coverage_excludes_a_disc_around_the_only_farm_shop(empty_db_path, tmp_p
     import shapely
     from pyproj import Transformer
 
-    from regional_map.db import connect
+    from regional_map.db.connection import connect
 
     conn = connect(empty_db_path)
     shop = (3.7265, 51.0425)  # Gent centre
@@ -272,7 +272,7 @@ def test_showcase_credits_the_boundary_it_draws(showcase_client):
 
 
 def test_init_db_loads_the_boundaries_and_reassigns_existing_places(empty_conn, tmp_path):
-    from regional_map.cli import init_store
+    from regional_map.provision import init_store
 
     import_file(empty_conn, _csv(tmp_path, "naam,lat,lon,soort\nHoeve,51.0425,3.7265,"
                                            "farm_shop\n"), source="t", region=DEFAULT_REGION)

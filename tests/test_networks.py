@@ -9,18 +9,19 @@ import pytest
 from click.testing import CliRunner
 from network_world import LINKS_CSV, PLACES, build_world
 
-from regional_map.cli import init_store, main
-from regional_map.db import connect
+from regional_map.cli import main
+from regional_map.db.connection import connect
 from regional_map.ingest.links import import_links
-from regional_map.network_exports import export_network, network_collection
-from regional_map.networks import (
+from regional_map.networks.exports import export_network, network_collection
+from regional_map.networks.records import (
     computed_counts,
     get_network,
     links_of_place,
     network_places,
     services_of,
 )
-from regional_map.queries import PlaceFilter, find_places, get_place
+from regional_map.places.queries import PlaceFilter, find_places, get_place
+from regional_map.provision import init_store
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from regional_map.networks import computed_counts, get_network, services_of
-from regional_map.queries import PlaceFilter, find_places, get_place
+from regional_map.networks.records import computed_counts, get_network, services_of
+from regional_map.places.queries import PlaceFilter, find_places, get_place
 
 
 def test_seed_initiatives_are_in_the_demo_with_their_source(demo_conn):

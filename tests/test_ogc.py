@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from regional_map.ogc_features import CONFORMANCE
+from regional_map.web.ogc_features import CONFORMANCE
 
 
 def _total(client, query: str = "") -> int:

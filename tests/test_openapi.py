@@ -8,7 +8,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from regional_map import openapi
+from regional_map.web import openapi
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def test_every_api_and_ogc_route_is_documented(demo_app, document):
 def test_every_place_filter_of_the_map_is_a_documented_parameter(document):
     import inspect
 
-    from regional_map import params as params_module
+    from regional_map.web import params as params_module
 
     params = document["components"]["parameters"]
     source = inspect.getsource(params_module.parse_place_filter)

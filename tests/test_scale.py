@@ -16,19 +16,14 @@ import pytest
 from bench import scenarios
 from bench.generate import write_csv
 from bench.load import run_load
-from regional_map import create_app
-from regional_map.cli import init_store
-from regional_map.db import connect
-from regional_map.hours import is_open
+from regional_map.db.connection import connect
+from regional_map.hours.opening import is_open
 from regional_map.ingest.importer import import_file
-from regional_map.queries import (
-    PlaceFilter,
-    cluster_places,
-    find_places,
-    register_functions,
-)
+from regional_map.places.queries import PlaceFilter, cluster_places, find_places, register_functions
+from regional_map.places.store import upsert_place
+from regional_map.provision import init_store
 from regional_map.settings import DEFAULT_REGION
-from regional_map.store import upsert_place
+from regional_map.web.app import create_app
 
 REGION = DEFAULT_REGION
 TUESDAY_11H = datetime(2026, 11, 24, 11, 0, tzinfo=ZoneInfo("Europe/Brussels"))

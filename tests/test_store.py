@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from regional_map import schema
-from regional_map.cli import init_store
-from regional_map.db import connect, transaction
-from regional_map.queries import PlaceFilter, find_places, get_place
-from regional_map.store import upsert_place, upsert_source
+from regional_map.db import migrations as schema
+from regional_map.db.connection import connect, transaction
+from regional_map.places.queries import PlaceFilter, find_places, get_place
+from regional_map.places.store import upsert_place, upsert_source
+from regional_map.provision import init_store
 
 
 def _place(**overrides):

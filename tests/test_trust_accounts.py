@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from trust_world import PASSWORD, add_user, form_token, make_app, sign_in, writable_demo
 
-from regional_map.auth import AuthError, authenticate, can_edit_place, create_user
 from regional_map.cli import main
-from regional_map.db import connect, transaction
+from regional_map.db.connection import connect, transaction
+from regional_map.trust.auth import AuthError, authenticate, can_edit_place, create_user
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_logout_ends_the_session(store):
 def test_a_network_editor_edits_only_the_places_of_their_network(store):
     conn = connect(store)
     place_a, place_b = [r[0] for r in conn.execute("SELECT id FROM places LIMIT 2")]
-    from regional_map.store import upsert_link, upsert_network
+    from regional_map.places.store import upsert_link, upsert_network
 
     with transaction(conn):
         upsert_network(conn, {"id": "veggie-coop", "name": "Veggie coop", "type": "cooperative",
@@ -114,8 +114,8 @@ def test_a_network_editor_edits_only_the_places_of_their_network(store):
 
 
 def test_a_network_editor_edits_only_their_networks_links_and_moderators_can_revert(store):
-    from regional_map import audit
-    from regional_map.store import upsert_link, upsert_network
+    from regional_map.places.store import upsert_link, upsert_network
+    from regional_map.trust import audit
 
     conn = connect(store)
     member, outsider = [r[0] for r in conn.execute("SELECT id FROM places LIMIT 2")]

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from trust_world import add_user, form_token, make_app, sign_in, writable_demo
 
-from regional_map import audit
-from regional_map.db import connect, transaction
+from regional_map.db.connection import connect, transaction
+from regional_map.trust import audit
 
 
 @pytest.fixture
@@ -191,7 +191,7 @@ def test_imports_are_changes_attributed_to_their_source(demo_conn):
 def test_merging_a_duplicate_closes_it_and_moves_its_links(store):
     conn = connect(store)
     keep, dup, other = [r[0] for r in conn.execute("SELECT id FROM places LIMIT 3")]
-    from regional_map.store import upsert_link
+    from regional_map.places.store import upsert_link
 
     with transaction(conn):
         upsert_link(conn, from_kind="place", from_id=dup, type="supplies", to_kind="place",

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from regional_map.settings import DATA_DIR
-from regional_map.text import fold
-from regional_map.vocab import (
+from regional_map.places.vocab import (
     IGNORED_WORDS,
     LANGUAGES,
     Vocabulary,
@@ -19,7 +17,10 @@ from regional_map.vocab import (
     load_vocabulary,
     parse_months,
 )
+from regional_map.resources import resource_dir
+from regional_map.text import fold
 
+DATA_DIR = resource_dir("data")
 PRODUCTS_CSV = DATA_DIR / "products.csv"
 CATEGORIES_CSV = DATA_DIR / "product_categories.csv"
 OSM_SAMPLE = DATA_DIR / "osm" / "be_nl_shortchain_osm.geojson"

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from regional_map import create_app
-from regional_map.auth import create_user
-from regional_map.db import connect, transaction
-from regional_map.trust_cli import backup_database
+from regional_map.cli.trust import backup_database
+from regional_map.db.connection import connect, transaction
+from regional_map.trust.auth import create_user
+from regional_map.web.app import create_app
 
 PASSWORD = "correct horse battery"
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

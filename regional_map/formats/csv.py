@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from ..model import kind_label
+from regional_map.model import kind_label
 
 CSV_COLUMNS = (
     "id", "name", "kind", "kind_label", "description", "street", "housenumber", "postcode",

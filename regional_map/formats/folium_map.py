@@ -14,7 +14,7 @@ import json
 import re
 from pathlib import Path
 
-from ..model import kind_label
+from regional_map.model import kind_label
 
 _COLOURS = {
     "farm_shop": "#2f6b3b", "vending_machine": "#b5651d", "farmers_market": "#8e44ad",

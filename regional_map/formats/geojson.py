@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import kind_label
+from regional_map.model import kind_label
 
 # Internal bookkeeping that the public never needs.
 _HIDDEN = {"lat", "lon", "extra", "source_ref"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from .csv import CSV_COLUMNS, flat_row
+from regional_map.formats.csv import CSV_COLUMNS, flat_row
 
 LAYER = "places"
 SOURCES_LAYER = "sources"

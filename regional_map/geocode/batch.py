@@ -7,10 +7,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..db import transaction
-from ..model import precision_rank
-from ..store import mercator, utcnow
-from .online import make_geocoder
+from regional_map.db.connection import transaction
+from regional_map.geocode.online import make_geocoder
+from regional_map.model import precision_rank
+from regional_map.places.store import mercator, utcnow
 
 COARSE = ("postcode", "municipality")
 

@@ -12,7 +12,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from ..text import fold
+from regional_map.text import fold
 
 _NL_POSTCODE = re.compile(r"^\s*(\d{4})\s*([A-Za-z]{2})\s*$")
 _FOUR_DIGITS = re.compile(r"^\s*(?:(?:B|BE|NL)\s*-?\s*)?(\d{4})\s*$", re.IGNORECASE)

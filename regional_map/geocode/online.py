@@ -33,9 +33,7 @@ from typing import Any, ClassVar
 
 import requests
 
-from regional_map.settings import SETTINGS
-
-from .answers import (
+from regional_map.geocode.answers import (
     _BadAnswer,
     _clean,
     _coordinates,
@@ -44,8 +42,9 @@ from .answers import (
     _pdok_precision,
     _Query,
 )
-from .cache import GeocodeCache
-from .ratelimit import RateLimiter
+from regional_map.geocode.cache import GeocodeCache
+from regional_map.geocode.ratelimit import RateLimiter
+from regional_map.settings import SETTINGS
 
 __all__ = [
     "DEFAULT_TIMEOUT",

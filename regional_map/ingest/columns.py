@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..text import fold
+from regional_map.text import fold
 
 # Canonical field → the column names (folded) that mean it, in Dutch, French and English.
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {

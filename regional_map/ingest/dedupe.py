@@ -7,7 +7,7 @@ import sqlite3
 
 from rapidfuzz import fuzz
 
-from ..text import fold
+from regional_map.text import fold
 
 SIMILAR_NAME = 85  # rapidfuzz token-set ratio, 0..100
 

@@ -14,19 +14,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import audit
-from ..boundaries import MunicipalityAssigner, assign_municipalities
-from ..db import transaction
-from ..geocode.gazetteer import Gazetteer
-from ..model import PLACE_KINDS
-from ..store import ProductTexts, record_import, upsert_place, upsert_source, utcnow
-from ..text import slugify
-from ..vocab import load_vocabulary
-from .columns import MappingError, load_mapping, recognise_columns
-from .dedupe import likely_duplicates
-from .osm import OSM_ATTRIBUTION, OSM_LICENCE, looks_like_osm, osm_to_fields
-from .readers import ReadError, open_source
-from .rows import PlaceRow, RowContext, RowError, normalise_row
+from regional_map.db.connection import transaction
+from regional_map.geocode.gazetteer import Gazetteer
+from regional_map.ingest.columns import MappingError, load_mapping, recognise_columns
+from regional_map.ingest.dedupe import likely_duplicates
+from regional_map.ingest.osm import OSM_ATTRIBUTION, OSM_LICENCE, looks_like_osm, osm_to_fields
+from regional_map.ingest.readers import ReadError, open_source
+from regional_map.ingest.rows import PlaceRow, RowContext, RowError, normalise_row
+from regional_map.model import PLACE_KINDS
+from regional_map.municipalities.boundaries import MunicipalityAssigner, assign_municipalities
+from regional_map.places.store import (
+    ProductTexts,
+    record_import,
+    upsert_place,
+    upsert_source,
+    utcnow,
+)
+from regional_map.places.vocab import load_vocabulary
+from regional_map.text import slugify
+from regional_map.trust import audit
 
 
 @dataclass

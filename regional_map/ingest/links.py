@@ -14,12 +14,12 @@ import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..db import transaction
-from ..model import LINK_TYPES
-from ..networks import UnknownReference, resolve_reference, touch_network
-from ..store import upsert_link, upsert_source
-from ..text import fold
-from .readers import ReadError, open_source
+from regional_map.db.connection import transaction
+from regional_map.ingest.readers import ReadError, open_source
+from regional_map.model import LINK_TYPES
+from regional_map.networks.records import UnknownReference, resolve_reference, touch_network
+from regional_map.places.store import upsert_link, upsert_source
+from regional_map.text import fold
 
 _COLUMNS = {
     "from": ("from", "van", "de", "source", "from_id"),

@@ -7,7 +7,7 @@ goes through the same checks as a spreadsheet.
 
 from __future__ import annotations
 
-from ..model import kind_label
+from regional_map.model import kind_label
 
 OSM_LICENCE = "ODbL-1.0"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"

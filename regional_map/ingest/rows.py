@@ -14,11 +14,11 @@ from typing import Any
 
 import opening_hours
 
-from ..geocode.gazetteer import Gazetteer, GeocodeError, normalise_country
-from ..model import PLACE_KINDS, STATUSES
-from ..text import fold
-from ..vocab import Vocabulary, parse_months
-from .osm import derived_name
+from regional_map.geocode.gazetteer import Gazetteer, GeocodeError, normalise_country
+from regional_map.ingest.osm import derived_name
+from regional_map.model import PLACE_KINDS, STATUSES
+from regional_map.places.vocab import Vocabulary, parse_months
+from regional_map.text import fold
 
 MAX_NAME_LENGTH = 200
 MAX_DESCRIPTION_LENGTH = 5000

@@ -7,10 +7,10 @@ import io
 
 import pytest
 
-from regional_map.db import connect
-from regional_map.exports import export_selection
+from regional_map.db.connection import connect
+from regional_map.places.exports import export_selection
+from regional_map.places.store import upsert_place, upsert_source
 from regional_map.settings import load as load_settings
-from regional_map.store import upsert_place, upsert_source
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,69 @@
+"""The seed initiatives of the demo (``data/seeds/``): networks, their places, services and
+links, each citing the seed document it comes from. Town-level points are placed at their
+municipality (precision ``municipality``)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from regional_map.db.connection import transaction
+from regional_map.geocode.gazetteer import Gazetteer
+from regional_map.ingest.links import import_links
+from regional_map.networks.records import save_network, save_services
+from regional_map.places.store import make_place_id, upsert_place, upsert_source
+from regional_map.resources import resource_dir
+
+
+def load_seeds(conn: sqlite3.Connection, seeds_dir: Path | None = None) -> dict[str, int]:
+    """Load (or refresh) the seed initiatives in one transaction; returns counts."""
+    seeds_dir = seeds_dir or resource_dir("data") / "seeds"
+    data = json.loads((seeds_dir / "initiatives.json").read_text(encoding="utf-8"))
+    gazetteer = Gazetteer(conn)
+    counts = {"networks": 0, "places": 0, "services": 0, "links": 0}
+    with transaction(conn):
+        for source in data["sources"]:
+            upsert_source(conn, source["id"], name=source["name"], licence=source["licence"],
+                          attribution=source["attribution"])
+        for network in data["networks"]:
+            record = {k: v for k, v in network.items() if k != "town"}
+            record["licence"] = _licence(data, network["source_id"])
+            if network.get("town"):
+                hit = gazetteer.town(network["town"], "BE")
+                record.update(lat=hit.lat, lon=hit.lon, geocode_precision=hit.precision)
+            save_network(conn, record)
+            counts["networks"] += 1
+        for place in data["places"]:
+            hit = gazetteer.town(place["town"], "BE")
+            stated = place.get("stated_figures") or []
+            record = {
+                "id": make_place_id(place["source_id"], place["ref"], place["name"], hit.lat,
+                                    hit.lon),
+                "name": place["name"], "kind": place["kind"],
+                "description": place.get("description", ""),
+                "city": hit.place_name, "municipality_code": hit.municipality_code,
+                "country": hit.country, "lat": hit.lat, "lon": hit.lon,
+                "geocode_precision": hit.precision, "geocode_source": "gazetteer",
+                "status": place.get("status", "active"), "closed_on": place.get("closed_on"),
+                "sells_to_consumers": place.get("sells_to_consumers", True),
+                "sells_to_business": place.get("sells_to_business", False),
+                "source_id": place["source_id"], "source_ref": place["ref"],
+                "licence": _licence(data, place["source_id"]),
+                "extra": {"stated_figures": stated} if stated else {},
+            }
+            _, _num = upsert_place(conn, record, place.get("products", []))
+            counts["places"] += 1
+            if place.get("services"):
+                counts["services"] += save_services(conn, record["id"], place["services"],
+                                                    place["source_id"])
+        report = import_links(conn, seeds_dir / "links.csv", source_id="seed-llabio")
+        if report.rejected:
+            problems = "; ".join(f"line {p.line}: {p.reason}" for p in report.rejected)
+            raise ValueError(f"seed links do not resolve: {problems}")
+        counts["links"] = report.created + report.updated
+    return counts
+
+
+def _licence(data: dict, source_id: str) -> str:
+    return next((s["licence"] for s in data["sources"] if s["id"] == source_id), "")

@@ -1,0 +1,328 @@
+"""Writes to the store: places, products, networks, links, sources, and their indexes.
+
+All writers keep the derived tables (R*Tree, FTS, product links, Mercator cells) in step, so
+readers never see a place that the map can show but search cannot find. Callers wrap a batch in
+:func:`regional_map.db.transaction`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from regional_map.model import precision_rank
+from regional_map.text import fold, slugify
+
+# Columns of ``places`` that a place record may set (``num``, timestamps and ``mx``/``my`` are
+# managed here). This is the one internal place shape that importers produce.
+PLACE_COLUMNS = (
+    "id", "name", "kind", "description", "street", "housenumber", "postcode", "city",
+    "municipality_code", "country", "lat", "lon", "geocode_precision", "geocode_source",
+    "opening_hours", "season_months", "organic", "payment", "website", "phone", "email",
+    "status", "closed_on", "last_confirmed", "sells_to_consumers", "sells_to_business",
+    "source_id", "source_ref", "licence", "extra",
+)
+_JSON_COLUMNS = {"payment": list, "extra": dict}
+
+MERCATOR_ZOOM = 24
+_WORLD_PX = 256 * 2**MERCATOR_ZOOM
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def mercator(lon: float, lat: float) -> tuple[int, int]:
+    """Web-Mercator pixel coordinates at zoom 24 (what clustering groups by)."""
+    lat = max(min(lat, 85.0511), -85.0511)
+    x = (lon + 180.0) / 360.0
+    sin = math.sin(math.radians(lat))
+    y = 0.5 - math.log((1 + sin) / (1 - sin)) / (4 * math.pi)
+    return int(x * _WORLD_PX), int(y * _WORLD_PX)
+
+
+def make_place_id(source_id: str | None, source_ref: str | None, name: str, lat: float,
+                  lon: float) -> str:
+    """A stable, URL-safe id: from the source's own id where there is one.
+
+    ``osm`` + ``node/123`` → ``osm-node-123``. Without a source id, the name and the rounded
+    point make the id, so re-importing the same row finds the same place.
+    """
+    if source_ref:
+        return slugify(f"{source_id or 'place'} {source_ref}", 120)
+    return slugify(f"{source_id or 'place'} {name} {lat:.4f} {lon:.4f}", 120)
+
+
+def _column_value(column: str, value: Any) -> Any:
+    if column in _JSON_COLUMNS:
+        if value is None:
+            value = _JSON_COLUMNS[column]()
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if column == "organic" and value is not None:
+        return int(bool(value))
+    if column in ("sells_to_consumers", "sells_to_business") and value is not None:
+        return int(bool(value))
+    if value is None and column not in (
+        "municipality_code", "organic", "closed_on", "last_confirmed", "source_id",
+        "source_ref",
+    ):
+        return ""
+    return value
+
+
+class ProductTexts:
+    """Searchable text of each product (all names and synonyms), loaded once per batch."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self._texts = {
+            row["code"]: fold(
+                " ".join([row["name_nl"], row["name_fr"], row["name_en"],
+                          row["synonyms"].replace("|", " ")])
+            )
+            for row in conn.execute(
+                "SELECT code, name_nl, name_fr, name_en, synonyms FROM products"
+            )
+        }
+
+    def __contains__(self, code: str) -> bool:
+        return code in self._texts
+
+    def text(self, codes: Iterable[str]) -> str:
+        return " ".join(self._texts.get(code, "") for code in codes)
+
+
+def upsert_place(conn: sqlite3.Connection, record: Mapping[str, Any],
+                 products: Iterable[str] = (), *, texts: ProductTexts | None = None,
+                 now: str | None = None, changes: list | None = None) -> tuple[str, int]:
+    """Insert or update one place; returns ``("created"|"updated"|"unchanged", num)``.
+
+    A place is the same place when it has the same ``(source_id, source_ref)``, or else the
+    same ``id``. A point of better precision (e.g. a manual pin) is never replaced by a worse
+    one from a later import. With ``changes`` (a list), each creation or update appends
+    ``(action, place_id, before, after)`` for the change log (``audit.py``).
+    """
+    now = now or utcnow()
+    texts = texts or ProductTexts(conn)
+    values = {c: _column_value(c, record.get(c)) for c in PLACE_COLUMNS if c in record}
+    if not values.get("id"):
+        values["id"] = make_place_id(record.get("source_id"), record.get("source_ref"),
+                                     record["name"], record["lat"], record["lon"])
+    existing = None
+    if record.get("source_ref") is not None and record.get("source_id") is not None:
+        existing = conn.execute(
+            "SELECT * FROM places WHERE source_id = ? AND source_ref = ?",
+            (record["source_id"], record["source_ref"]),
+        ).fetchone()
+    if existing is None:
+        existing = conn.execute("SELECT * FROM places WHERE id = ?", (values["id"],)).fetchone()
+
+    codes = sorted({c for c in products if c in texts})
+    if existing is None:
+        values["mx"], values["my"] = mercator(values["lon"], values["lat"])
+        values["created_at"] = values["updated_at"] = now
+        columns = list(values)
+        cursor = conn.execute(
+            "INSERT INTO places ({}) VALUES ({})".format(  # noqa: S608 - fixed column names
+                ", ".join(columns), ", ".join("?" for _ in columns)
+            ),
+            [values[c] for c in columns],
+        )
+        num = cursor.lastrowid
+        _replace_products(conn, num, codes)
+        _index_place(conn, num, texts)
+        if changes is not None:
+            after = {c: values[c] for c in PLACE_COLUMNS if c in values}
+            changes.append(("create", values["id"], None, {**after, "products": codes}))
+        return "created", num
+
+    num = existing["num"]
+    values.pop("id")  # the public id never changes once published
+    if precision_rank(existing["geocode_precision"]) < precision_rank(
+        values.get("geocode_precision")
+    ):
+        for column in ("lat", "lon", "geocode_precision", "geocode_source"):
+            values.pop(column, None)
+    old_codes = [r[0] for r in conn.execute(
+        "SELECT product_code FROM place_products WHERE place_num = ? ORDER BY product_code",
+        (num,),
+    )]
+    changed = {c: v for c, v in values.items() if existing[c] != v}
+    if not changed and old_codes == codes:
+        return "unchanged", num
+    _write_update(conn, existing, changed, codes, texts, now)
+    if changes is not None:
+        before = {c: existing[c] for c in changed if c in PLACE_COLUMNS}
+        after = {c: v for c, v in changed.items() if c in PLACE_COLUMNS}
+        if old_codes != codes:
+            before["products"], after["products"] = old_codes, codes
+        changes.append(("update", existing["id"], before, after))
+    return "updated", num
+
+
+def _replace_products(conn: sqlite3.Connection, num: int, codes: list[str]) -> None:
+    conn.execute("DELETE FROM place_products WHERE place_num = ?", (num,))
+    conn.executemany(
+        "INSERT INTO place_products (place_num, product_code) VALUES (?, ?)",
+        [(num, code) for code in codes],
+    )
+
+
+def _index_place(conn: sqlite3.Connection, num: int, texts: ProductTexts) -> None:
+    """Refresh the R*Tree and FTS rows of one place from the ``places`` table."""
+    row = conn.execute(
+        """SELECT p.num, p.name, p.description, p.lat, p.lon, p.city, p.postcode,
+                  m.name_nl AS m_nl, m.name_fr AS m_fr
+           FROM places p LEFT JOIN municipalities m ON m.code = p.municipality_code
+           WHERE p.num = ?""",
+        (num,),
+    ).fetchone()
+    codes = [r[0] for r in conn.execute(
+        "SELECT product_code FROM place_products WHERE place_num = ?", (num,)
+    )]
+    conn.execute("DELETE FROM places_rtree WHERE num = ?", (num,))
+    conn.execute(
+        "INSERT INTO places_rtree (num, minlon, maxlon, minlat, maxlat) VALUES (?, ?, ?, ?, ?)",
+        (num, row["lon"], row["lon"], row["lat"], row["lat"]),
+    )
+    conn.execute("DELETE FROM places_fts WHERE rowid = ?", (num,))
+    town = " ".join(v for v in (row["city"], row["postcode"], row["m_nl"], row["m_fr"]) if v)
+    conn.execute(
+        "INSERT INTO places_fts (rowid, name, description, products, town) VALUES (?, ?, ?, ?, ?)",
+        (num, fold(row["name"]), fold(row["description"]), texts.text(codes), fold(town)),
+    )
+
+
+def reindex_all(conn: sqlite3.Connection) -> int:
+    """Rebuild the R*Tree, FTS and Mercator columns of every place; returns the count."""
+    texts = ProductTexts(conn)
+    conn.execute("DELETE FROM places_rtree")
+    conn.execute("DELETE FROM places_fts")
+    nums = [r[0] for r in conn.execute("SELECT num FROM places")]
+    for num, lon, lat in conn.execute("SELECT num, lon, lat FROM places").fetchall():
+        mx, my = mercator(lon, lat)
+        conn.execute("UPDATE places SET mx = ?, my = ? WHERE num = ?", (mx, my, num))
+    for num in nums:
+        _index_place(conn, num, texts)
+    return len(nums)
+
+
+def upsert_source(conn: sqlite3.Connection, source_id: str, *, name: str, licence: str = "",
+                  attribution: str = "", url: str = "") -> None:
+    """Create a source, or update its descriptive fields (counts are set by the importer)."""
+    conn.execute(
+        """INSERT INTO sources (id, name, licence, attribution, url) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET
+             name = excluded.name,
+             licence = CASE WHEN excluded.licence != '' THEN excluded.licence ELSE licence END,
+             attribution = CASE WHEN excluded.attribution != '' THEN excluded.attribution
+                                ELSE attribution END,
+             url = CASE WHEN excluded.url != '' THEN excluded.url ELSE url END""",
+        (source_id, name, licence, attribution, url),
+    )
+
+
+def record_import(conn: sqlite3.Connection, source_id: str, *, read: int, imported: int,
+                  updated: int, rejected: int) -> None:
+    conn.execute(
+        """UPDATE sources SET imported_at = ?, rows_read = ?, rows_imported = ?,
+           rows_updated = ?, rows_rejected = ? WHERE id = ?""",
+        (utcnow(), read, imported, updated, rejected, source_id),
+    )
+
+
+def upsert_network(conn: sqlite3.Connection, record: Mapping[str, Any],
+                   now: str | None = None) -> str:
+    """Insert or update a network by id; returns ``created``/``updated``."""
+    now = now or utcnow()
+    values = dict(record)
+    values["stated_figures"] = json.dumps(values.get("stated_figures") or [], ensure_ascii=False)
+    exists = conn.execute("SELECT 1 FROM networks WHERE id = ?", (values["id"],)).fetchone()
+    columns = ["id", "name", "type", "description", "website", "area", "stated_figures",
+               "source_id", "licence"]
+    row = [values.get(c) if values.get(c) is not None else "" for c in columns]
+    if exists:
+        conn.execute(
+            """UPDATE networks SET name = ?, type = ?, description = ?, website = ?, area = ?,
+               stated_figures = ?, source_id = ?, licence = ?, updated_at = ? WHERE id = ?""",
+            [*row[1:], now, values["id"]],
+        )
+        return "updated"
+    conn.execute(
+        """INSERT INTO networks (id, name, type, description, website, area, stated_figures,
+           source_id, licence, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [*row, now, now],
+    )
+    return "created"
+
+
+def upsert_link(conn: sqlite3.Connection, *, from_kind: str, from_id: str, type: str,
+                to_kind: str, to_id: str, schedule: str = "", note: str = "",
+                source_id: str | None = None, now: str | None = None) -> None:
+    """Insert a typed, directed link, or update its schedule and note."""
+    conn.execute(
+        """INSERT INTO links (from_kind, from_id, type, to_kind, to_id, schedule, note,
+                              source_id, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (from_kind, from_id, type, to_kind, to_id) DO UPDATE SET
+             schedule = excluded.schedule, note = excluded.note,
+             source_id = excluded.source_id""",
+        (from_kind, from_id, type, to_kind, to_id, schedule, note, source_id, now or utcnow()),
+    )
+
+
+def set_place_fields(conn: sqlite3.Connection, place_id: str, values: Mapping[str, Any],
+                     products: Iterable[str] | None = None,
+                     now: str | None = None) -> tuple[dict, dict] | None:
+    """Set columns of one existing place as given (a moderator's edit, a revert).
+
+    Unlike :func:`upsert_place` no precision rule applies: a person decided. Returns
+    ``(before, after)`` of the columns (and ``products``) that changed, or None when the place
+    does not exist. ``id`` and the timestamps cannot be set.
+    """
+    existing = conn.execute("SELECT * FROM places WHERE id = ?", (place_id,)).fetchone()
+    if existing is None:
+        return None
+    num = existing["num"]
+    new = {c: _column_value(c, v) for c, v in values.items()
+           if c in PLACE_COLUMNS and c != "id"}
+    changed = {c: v for c, v in new.items() if existing[c] != v}
+    before = {c: existing[c] for c in changed}
+    after = dict(changed)
+    old_codes = [r[0] for r in conn.execute(
+        "SELECT product_code FROM place_products WHERE place_num = ? ORDER BY product_code",
+        (num,),
+    )]
+    texts = ProductTexts(conn)
+    codes = old_codes if products is None else sorted({c for c in products if c in texts})
+    if codes != old_codes:
+        before["products"], after["products"] = old_codes, codes
+    if not after:
+        return {}, {}
+    _write_update(conn, existing, changed, codes, texts, now or utcnow())
+    return before, after
+
+
+def _write_update(conn: sqlite3.Connection, existing: sqlite3.Row, changed: dict[str, Any],
+                  codes: list[str], texts: ProductTexts, now: str) -> None:
+    """Write the changed columns of an existing place and refresh its derived rows.
+
+    ``changed`` is extended in place with the Mercator cell (when the point moved) and
+    ``updated_at``.
+    """
+    if "lat" in changed or "lon" in changed:
+        changed["mx"], changed["my"] = mercator(
+            changed.get("lon", existing["lon"]), changed.get("lat", existing["lat"]))
+    changed["updated_at"] = now
+    conn.execute(
+        "UPDATE places SET {} WHERE num = ?".format(  # noqa: S608 - fixed column names
+            ", ".join(f"{c} = ?" for c in changed)
+        ),
+        [*changed.values(), existing["num"]],
+    )
+    _replace_products(conn, existing["num"], codes)
+    _index_place(conn, existing["num"], texts)

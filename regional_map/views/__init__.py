@@ -1,1 +1,0 @@
-"""Flask blueprints: thin views that parse, call ``queries`` and format."""

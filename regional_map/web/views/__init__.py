@@ -1,0 +1,31 @@
+"""Flask blueprints: thin views that parse the request, call the packages and format.
+
+The one explicit list of what the app serves: :data:`BLUEPRINTS` in registration order, and
+:data:`REGISTRARS` for the parts that also add hooks or template filters to the app.
+"""
+
+from regional_map.web.views import (
+    admin,
+    api,
+    assets,
+    contribute,
+    embed,
+    municipalities,
+    networks,
+    ogc,
+    pages,
+)
+
+BLUEPRINTS = (
+    assets.bp,          # Leaflet and plugins from their pip packages
+    api.bp,             # /api: places, clusters, products, sources, downloads, OpenAPI
+    ogc.bp,             # /ogc: OGC API - Features
+    pages.bp,           # the map, its list and the place pages
+    networks.bp,        # networks, links and matchmaking
+    admin.bp,           # moderation and accounts
+    contribute.bp,      # public suggestions and problem reports
+    municipalities.bp,  # showcases, boundaries, coverage
+    embed.bp,           # the embeddable map, its builder and oEmbed
+)
+
+REGISTRARS = (admin.register_trust,)  # sessions, CSRF and the freshness filter
