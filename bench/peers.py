@@ -53,7 +53,9 @@ def export_features(db: Path) -> list[dict]:
     """The places Regional Map's API serves by default, as its own GeoJSON features."""
     from regional_map.db.connection import connect
     from regional_map.formats.geojson import place_feature
-    from regional_map.places.queries import PlaceFilter, find_places, places_from_rows
+    from regional_map.places.engine import find_places
+    from regional_map.places.filters import PlaceFilter
+    from regional_map.places.rows import places_from_rows
 
     conn = connect(db, readonly=True)
     default = PlaceFilter()

@@ -19,6 +19,7 @@ from regional_map.ingest.importer import import_file
 from regional_map.municipalities.boundaries import assign_municipalities, load_boundaries
 from regional_map.networks.seeds import load_seeds
 from regional_map.places.reference import load_postcodes_and_municipalities, load_products
+from regional_map.places.store import reindex_all
 from regional_map.resources import resource_dir
 from regional_map.settings import DEFAULT_REGION
 from regional_map.settings import load as load_settings
@@ -56,6 +57,8 @@ def init_store(conn: sqlite3.Connection) -> dict[str, int]:
     """Create or upgrade the schema and (re)load the reference tables."""
     applied = migrations.migrate(conn)
     with transaction(conn):
+        if migrations.REINDEX_AFTER in applied:  # places that predate the search index
+            reindex_all(conn)
         postcodes, municipalities = load_postcodes_and_municipalities(conn)
         products = load_products(conn)
         boundaries = load_boundaries(conn)

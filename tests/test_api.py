@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from regional_map.places.queries import PlaceFilter, cluster_places
+from regional_map.places.engine import cluster_places
+from regional_map.places.filters import PlaceFilter
 from regional_map.places.vocab import load_vocabulary
 from regional_map.text import fold
 

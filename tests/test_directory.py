@@ -14,7 +14,8 @@ from babel.messages.pofile import read_po
 
 from regional_map.errors import BadParameter
 from regional_map.places.directory import format_distance, resolve_where
-from regional_map.places.queries import PlaceFilter, find_places
+from regional_map.places.engine import find_places
+from regional_map.places.filters import PlaceFilter
 from regional_map.web.i18n import TRANSLATIONS
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

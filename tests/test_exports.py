@@ -12,8 +12,9 @@ import pyogrio
 from regional_map.db.connection import connect
 from regional_map.ingest.importer import import_file
 from regional_map.model import kind_label
+from regional_map.places.engine import find_places
 from regional_map.places.exports import export_selection
-from regional_map.places.queries import PlaceFilter, find_places
+from regional_map.places.filters import PlaceFilter
 from regional_map.places.store import upsert_place, upsert_source
 from regional_map.settings import load as load_settings
 from tests.test_cli import run

@@ -7,7 +7,8 @@ import pytest
 from regional_map.geocode.gazetteer import Gazetteer, GeocodeError, split_postcode
 from regional_map.geocode.online import make_geocoder
 from regional_map.ingest.importer import import_file
-from regional_map.places.queries import PlaceFilter, find_places
+from regional_map.places.engine import find_places
+from regional_map.places.filters import PlaceFilter
 from regional_map.settings import DEFAULT_REGION
 from tests.test_geocode_online import FakeServer, server  # noqa: F401 - the fixture
 

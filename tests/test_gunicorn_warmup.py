@@ -20,7 +20,7 @@ class FakeWorker:
 
 def test_a_new_worker_loads_the_point_index_before_its_first_request(demo_app, demo_db_path):
     conn = connect(demo_db_path)
-    token = pointindex._store_key(conn)[0]
+    token = pointindex.store_key(conn)[0]
     conn.close()
     pointindex._CACHE.pop(token, None)
     runpy.run_path(str(CONF))["post_worker_init"](FakeWorker(demo_app))

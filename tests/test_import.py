@@ -9,7 +9,9 @@ import pytest
 from openpyxl import Workbook
 
 from regional_map.ingest.importer import ImportFailed, import_file
-from regional_map.places.queries import PlaceFilter, find_places, get_place
+from regional_map.places.engine import find_places
+from regional_map.places.filters import PlaceFilter
+from regional_map.places.rows import get_place
 from regional_map.resources import resource_dir
 from regional_map.settings import DEFAULT_REGION
 from tests.conftest import FIXTURES

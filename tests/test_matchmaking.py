@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from network_world import CENTRE, build_world
 
+from regional_map.db.functions import haversine_m
 from regional_map.errors import BadParameter
-from regional_map.ingest.dedupe import haversine_m
 from regional_map.networks.matchmaking import find_suppliers, parse_match_request, resolve_address
 
 

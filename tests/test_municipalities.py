@@ -13,7 +13,8 @@ from regional_map.cli import main
 from regional_map.db.connection import transaction
 from regional_map.ingest.importer import import_file
 from regional_map.municipalities.boundaries import MunicipalityAssigner, assign_municipalities
-from regional_map.places.queries import PlaceFilter, find_places
+from regional_map.places.engine import find_places
+from regional_map.places.filters import PlaceFilter
 from regional_map.settings import DEFAULT_REGION
 from regional_map.web.app import create_app
 

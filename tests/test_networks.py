@@ -20,7 +20,9 @@ from regional_map.networks.records import (
     network_places,
     services_of,
 )
-from regional_map.places.queries import PlaceFilter, find_places, get_place
+from regional_map.places.engine import find_places
+from regional_map.places.filters import PlaceFilter
+from regional_map.places.rows import get_place
 from regional_map.provision import init_store
 
 

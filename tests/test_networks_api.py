@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 from regional_map.networks.records import computed_counts, get_network, services_of
-from regional_map.places.queries import PlaceFilter, find_places, get_place
+from regional_map.places.engine import find_places
+from regional_map.places.filters import PlaceFilter
+from regional_map.places.rows import get_place
 
 
 def test_seed_initiatives_are_in_the_demo_with_their_source(demo_conn):

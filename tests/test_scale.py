@@ -17,9 +17,11 @@ from bench import scenarios
 from bench.generate import write_csv
 from bench.load import run_load
 from regional_map.db.connection import connect
+from regional_map.db.functions import register as register_functions
 from regional_map.hours.opening import is_open
 from regional_map.ingest.importer import import_file
-from regional_map.places.queries import PlaceFilter, cluster_places, find_places, register_functions
+from regional_map.places.engine import cluster_places, find_places
+from regional_map.places.filters import PlaceFilter
 from regional_map.places.store import upsert_place
 from regional_map.provision import init_store
 from regional_map.settings import DEFAULT_REGION

@@ -206,7 +206,7 @@ def export_command(fmt, output, lang, **filters) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def stats_command(as_json: bool) -> None:
     """Counts of places by kind, status and geocode precision, and the sources."""
-    from regional_map.places.queries import stats
+    from regional_map.places.stats import stats
 
     conn = open_store()
     try:

@@ -1,4 +1,4 @@
-"""Connections to the SQLite store and explicit transactions."""
+"""Connections to the SQLite store (pragmas and SQL functions set once) and transactions."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from regional_map.db import functions
 
 
 def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
@@ -25,6 +27,7 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
+    functions.register(conn)
     conn.execute("PRAGMA foreign_keys = ON")
     # Readers wait for a writer's commit instead of failing with "database is locked".
     conn.execute("PRAGMA busy_timeout = 10000")

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from regional_map.db.connection import transaction
+from regional_map.geo import mercator
 from regional_map.geocode.online import make_geocoder
 from regional_map.model import precision_rank
-from regional_map.places.store import mercator, utcnow
+from regional_map.places.store import utcnow
 
 COARSE = ("postcode", "municipality")
 

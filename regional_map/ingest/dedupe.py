@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import math
 import sqlite3
 
 from rapidfuzz import fuzz
 
+from regional_map.db.functions import haversine_m
+from regional_map.geo import metres_to_degrees
 from regional_map.text import fold
 
 SIMILAR_NAME = 85  # rapidfuzz token-set ratio, 0..100
-
-
-def metres_to_degrees(metres: float, lat: float) -> tuple[float, float]:
-    """Half-widths (dlon, dlat) in degrees of a box of ``metres`` around latitude ``lat``."""
-    dlat = metres / 111_320.0
-    dlon = metres / (111_320.0 * max(math.cos(math.radians(lat)), 0.01))
-    return dlon, dlat
-
-
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_008.8 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def similar_names(a: str, b: str) -> bool:

@@ -26,8 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from regional_map.db.functions import haversine_m
 from regional_map.geocode.gazetteer import Gazetteer, GeocodeError
-from regional_map.ingest.dedupe import haversine_m
 from regional_map.resources import resource_dir
 
 METHODS = ("polygon", "postcode", "town", "nearest_postcode")
@@ -39,30 +39,6 @@ BOUNDARY_FILES = (
      "name_nl", "name_fr"),
     ("nl_gemeenten_2023.geojson", "nl-boundaries", "NL", "gemeentecode", "gemeentenaam", None),
 )
-
-MIGRATION_SQL = """
-CREATE TABLE municipality_boundaries (
-    code TEXT PRIMARY KEY,
-    country TEXT NOT NULL,
-    name_nl TEXT,
-    name_fr TEXT,
-    source_id TEXT,
-    minlon REAL NOT NULL,
-    minlat REAL NOT NULL,
-    maxlon REAL NOT NULL,
-    maxlat REAL NOT NULL,
-    geometry TEXT NOT NULL
-);
-ALTER TABLE places ADD COLUMN municipality_method TEXT
-"""
-
-
-def migrate(conn: sqlite3.Connection) -> None:
-    """Schema step: the boundaries table and the per-place assignment method."""
-    for statement in MIGRATION_SQL.split(";\n"):
-        if statement.strip():
-            conn.execute(statement)
-
 
 def _bbox(geometry: dict) -> tuple[float, float, float, float]:
     xs: list[float] = []

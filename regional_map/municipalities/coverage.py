@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from regional_map.ingest.dedupe import metres_to_degrees
+from regional_map.geo import metres_to_degrees
 from regional_map.municipalities.boundaries import boundary
 
 COVERAGE_KINDS = ("farm_shop", "farmers_market", "pickup_point")

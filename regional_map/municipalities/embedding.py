@@ -13,9 +13,10 @@ from html import escape
 from urllib.parse import urlencode, urlsplit
 
 from regional_map.errors import BadParameter
-from regional_map.ingest.dedupe import metres_to_degrees
+from regional_map.geo import metres_to_degrees
 from regional_map.model import LANGUAGES
-from regional_map.web.params import _number, parse_int
+from regional_map.places.filters import parse_bbox, parse_int
+from regional_map.places.filters import parse_number as _number
 
 FILTER_PARAMS = ("municipality", "bbox", "q", "kind", "product", "category", "network",
                  "open_now", "in_season", "organic", "payment")
@@ -103,7 +104,6 @@ def filter_args(conn: sqlite3.Connection, args: dict[str, str], options: dict
             del query["municipality"]
             query["bbox"] = ",".join(f"{v:.5f}" for v in bounds)
     elif "bbox" in query:
-        from regional_map.web.params import parse_bbox
 
         bounds = parse_bbox(query["bbox"])
     return query, bounds

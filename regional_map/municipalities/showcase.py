@@ -12,7 +12,8 @@ from datetime import datetime
 
 from regional_map.hours.opening import week_table
 from regional_map.model import PLACE_KINDS, kind_label
-from regional_map.places.queries import PlaceFilter, find_places
+from regional_map.places.engine import find_places
+from regional_map.places.filters import ParseContext, PlaceFilter, parse
 from regional_map.places.vocab import load_vocabulary
 
 BUYER_KINDS = ("restaurant", "institution_kitchen")
@@ -166,10 +167,8 @@ def local_networks(conn: sqlite3.Connection, code: str) -> list[dict]:
 def municipality_filter(code: str, *, at: datetime | None = None,
                         tz: str = "Europe/Brussels", limit: int = SHOWCASE_LIMIT) -> PlaceFilter:
     """The places of a municipality, with the map's defaults (status, stale places hidden)."""
-    from regional_map.web.params import parse_place_filter
-
-    f = parse_place_filter({"municipality": code}, max_limit=limit, default_limit=limit, tz=tz,
-                           now=at)
+    f = parse({"municipality": code}, ParseContext(tz=tz, now=at, max_limit=limit),
+              default_limit=limit)
     f.sort = "name"
     return f
 

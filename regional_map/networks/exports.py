@@ -25,7 +25,7 @@ from regional_map.networks.records import (
     network_places,
     places_by_ids,
 )
-from regional_map.places.queries import attributions
+from regional_map.places.stats import attributions
 
 LINK_CSV_COLUMNS = ("from", "type", "to", "schedule", "note", "from_name", "to_name")
 EXPORT_FORMATS = {

@@ -9,8 +9,8 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from regional_map.db.functions import haversine_m
 from regional_map.errors import BadParameter
-from regional_map.ingest.dedupe import haversine_m
 from regional_map.model import NETWORK_TYPES, kind_label
 from regional_map.networks.records import (
     endpoint_url,
@@ -19,9 +19,9 @@ from regional_map.networks.records import (
     places_by_ids,
 )
 from regional_map.places.directory import Location, format_distance, resolve_where
-from regional_map.places.queries import PlaceFilter, find_places
+from regional_map.places.engine import find_places
+from regional_map.places.filters import MAX_RADIUS_KM, PlaceFilter, parse_bool, parse_latlon
 from regional_map.places.vocab import load_vocabulary
-from regional_map.web.params import MAX_RADIUS_KM, parse_bool, parse_latlon
 
 # Places that can supply a buyer (buyers themselves, pickup points and markets are not).
 SUPPLIER_KINDS = ("farm_shop", "producer", "csa_farm", "beekeeper", "cooperative_shop",

@@ -14,7 +14,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from regional_map.model import LINK_TYPES, NETWORK_TYPES, PLACE_KINDS, Term
-from regional_map.places.queries import PlaceFilter, find_places, places_from_rows
+from regional_map.places.engine import find_places
+from regional_map.places.filters import PlaceFilter
+from regional_map.places.rows import places_from_rows
 from regional_map.places.store import upsert_network, utcnow
 
 ENDPOINT_KINDS = ("place", "network")
@@ -376,7 +378,7 @@ def places_by_ids(conn: sqlite3.Connection, ids: Iterable[str]) -> list[dict]:
     ids = sorted(set(ids))
     if not ids:
         return []
-    from regional_map.places.queries import PUBLIC_COLUMNS
+    from regional_map.places.rows import PUBLIC_COLUMNS
 
     marks = ", ".join("?" * len(ids))
     columns = ", ".join(PUBLIC_COLUMNS)

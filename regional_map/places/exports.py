@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from regional_map.formats.csv import places_csv
 from regional_map.formats.geojson import feature_collection, place_feature
-from regional_map.places.queries import PlaceFilter, attributions, find_places
+from regional_map.places.engine import find_places
+from regional_map.places.filters import ParseContext, PlaceFilter, parse
+from regional_map.places.stats import attributions
 
 EXPORT_FORMATS = {
     "geojson": "application/geo+json",
@@ -97,13 +99,10 @@ def export_selection(conn: sqlite3.Connection, args: dict[str, str], fmt: str,
 
     Raises :class:`~regional_map.errors.BadParameter` for unusable filters.
     """
-    from regional_map.places.queries import register_functions
-    from regional_map.web.params import parse_place_filter
-
-    register_functions(conn)
     args = {k: v for k, v in args.items() if k not in ("limit", "offset", "format")}
-    place_filter = parse_place_filter(args, max_limit=MAX_EXPORT, default_limit=MAX_EXPORT,
-                                      tz=settings["TIMEZONE"])
+    place_filter = parse(args, ParseContext(tz=settings["TIMEZONE"], max_limit=MAX_EXPORT,
+                                            hide_after_months=settings["HIDE_AFTER_MONTHS"]),
+                         default_limit=MAX_EXPORT)
     options = MapOptions(title=map_title(args), tile_url=settings["TILE_URL"],
                          tile_attribution=settings["TILE_ATTRIBUTION"])
     return export_places(conn, place_filter, fmt, lang, options)

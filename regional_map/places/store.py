@@ -8,12 +8,12 @@ readers never see a place that the map can show but search cannot find. Callers 
 from __future__ import annotations
 
 import json
-import math
 import sqlite3
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from regional_map.geo import mercator
 from regional_map.model import precision_rank
 from regional_map.text import fold, slugify
 
@@ -28,21 +28,8 @@ PLACE_COLUMNS = (
 )
 _JSON_COLUMNS = {"payment": list, "extra": dict}
 
-MERCATOR_ZOOM = 24
-_WORLD_PX = 256 * 2**MERCATOR_ZOOM
-
-
 def utcnow() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def mercator(lon: float, lat: float) -> tuple[int, int]:
-    """Web-Mercator pixel coordinates at zoom 24 (what clustering groups by)."""
-    lat = max(min(lat, 85.0511), -85.0511)
-    x = (lon + 180.0) / 360.0
-    sin = math.sin(math.radians(lat))
-    y = 0.5 - math.log((1 + sin) / (1 - sin)) / (4 * math.pi)
-    return int(x * _WORLD_PX), int(y * _WORLD_PX)
 
 
 def make_place_id(source_id: str | None, source_ref: str | None, name: str, lat: float,

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from regional_map.db.functions import parse_months
 from regional_map.resources import resource_dir
 from regional_map.text import fold
 
@@ -45,7 +46,6 @@ IGNORED_WORDS = frozenset(fold(w) for w in (
 # Where free text is cut into separate product mentions: list punctuation and the word
 # "and" in the three languages. Brackets and ":" too, for "custard(nl:vla)" style values.
 _SEPARATORS = re.compile(r"[;,/&+():|\n.]|\b(?:and|en|et)\b", re.IGNORECASE)
-_MONTH_PART = re.compile(r"^(\d{1,2})(?:\s*-\s*(\d{1,2}))?$")
 # Plural endings tried, in order, when a folded term has no direct match. "'s" (Dutch
 # "paprika's") folds to " s". The stem must keep at least this many characters, so that
 # "es" or "ons" never shrink to one- or two-letter words that happen to be terms.
@@ -54,36 +54,6 @@ _MIN_STEM = 3
 
 
 # --- months -------------------------------------------------------------------------------
-
-def parse_months(text: str) -> tuple[int, ...]:
-    """Parse a month list such as ``"1-12"``, ``"5-6"`` or ``"11-12,1-3"``.
-
-    Parts are single months or ranges separated by commas; a range may wrap around the end
-    of the year (``"11-3"`` is November to March). Returns the sorted unique month numbers
-    (1 = January). A blank text means no months and gives ``()``.
-
-    Raises ``ValueError`` on anything else (months outside 1-12, empty parts, other
-    separators).
-    """
-    if text is None or not text.strip():
-        return ()
-    months: set[int] = set()
-    for part in text.split(","):
-        found = _MONTH_PART.match(part.strip())
-        if not found:
-            raise ValueError(f"not a month or month range: {part.strip()!r} in {text!r}")
-        start = int(found.group(1))
-        end = int(found.group(2)) if found.group(2) else start
-        for month in (start, end):
-            if not 1 <= month <= 12:
-                raise ValueError(f"month {month} is not between 1 and 12 in {text!r}")
-        if start <= end:
-            months.update(range(start, end + 1))
-        else:  # wraps around the new year
-            months.update(range(start, 13))
-            months.update(range(1, end + 1))
-    return tuple(sorted(months))
-
 
 def format_months(months: Iterable[int]) -> str:
     """The compact text of a month list; ``parse_months(format_months(m))`` gives ``m`` back.

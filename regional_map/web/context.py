@@ -11,7 +11,6 @@ from flask import current_app, g, request
 
 from regional_map.db.connection import connect
 from regional_map.model import LANGUAGES
-from regional_map.places.queries import register_functions
 from regional_map.provision import check_store
 
 
@@ -57,7 +56,6 @@ def _thread_connection(path) -> sqlite3.Connection:
     if found is not None:
         found[1].close()
     conn = connect(path)
-    register_functions(conn)
     kept[str(path)] = (identity, conn)
     return conn
 

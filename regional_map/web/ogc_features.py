@@ -12,7 +12,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from regional_map.formats.geojson import feature_collection, place_feature
-from regional_map.places.queries import PlaceFilter, attributions, find_places
+from regional_map.places.engine import find_places
+from regional_map.places.filters import PlaceFilter
+from regional_map.places.stats import attributions
 
 COLLECTION_ID = "places"
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"

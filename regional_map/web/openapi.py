@@ -18,7 +18,8 @@ import re
 from copy import deepcopy
 from typing import Any
 
-from regional_map.model import LANGUAGES, PLACE_KINDS, STATUSES
+from regional_map.model import LANGUAGES
+from regional_map.places.filters import FILTERS, Param, paging_params
 from regional_map.web.openapi_schemas import COMPONENT_SCHEMAS, ERROR_RESPONSES
 
 OPENAPI_VERSION = "3.1.0"
@@ -102,60 +103,22 @@ def item_operation(summary: str, *, tag: str, schema: dict, id_name: str = "id",
 
 # --- the place filters, shared by every endpoint that selects places -------------------------
 
+def _filter_params(max_page_size: int) -> list[Param]:
+    return [p for d in FILTERS for p in d.params] + list(paging_params(max_page_size))
+
+
 def place_filter_parameters(max_page_size: int) -> dict[str, dict]:
-    """Components ``parameters``: the filters of the map, the API, the OGC items and exports."""
-    boolean = {"type": "string", "enum": ["true", "false"]}
-    comma = "Comma-separated list."
-    params = [
-        param("q", "Text search over names, descriptions, products (nl/fr/en) and towns; "
-                   "accents and case ignored, any text accepted.", example="eieren"),
-        param("kind", f"Kinds of place. {comma} One of: {', '.join(PLACE_KINDS)}.",
-              example="farm_shop,vending_machine"),
-        param("product", f"Products, by code or by a name in any language. {comma}",
-              example="eggs"),
-        param("category", f"Product categories. {comma}", example="dairy"),
-        param("in_season", "Only places with products in season this month.", boolean),
-        param("open_now", "Only places open now (by their opening hours).", boolean),
-        param("open_at", "Only places open at this ISO 8601 date-time.",
-              {"type": "string", "format": "date-time"}, example="2026-05-02T10:00:00+02:00"),
-        param("organic", "Organic (true) or not (false).", boolean),
-        param("payment", f"Accepted payment: card, cash, debit_card, credit_card, "
-                         f"contactless, qr_code, app, transfer. {comma}", example="cash"),
-        param("bbox", "minlon,minlat,maxlon,maxlat (WGS84).", example="4.6,50.8,4.8,50.95"),
-        param("near", "lat,lon: places within radius_km of this point, nearest first.",
-              example="50.88,4.70"),
-        param("radius_km", "Radius around near, in km (default 25, at most 200).",
-              {"type": "number", "exclusiveMinimum": 0, "maximum": 200}),
-        param("municipality", f"Official municipality codes (NIS or CBS). {comma}",
-              example="24062"),
-        param("network", "A network id: its members and the places it serves."),
-        param("status", f"Statuses ({', '.join(STATUSES)}) or all; default active and "
-                        "temporarily_closed.", example="all"),
-        param("sells_to_business", "Places that sell to businesses (true) or not (false).",
-              boolean),
-        param("stale", "hide (default): leave out places not confirmed for "
-                       "REGIONAL_MAP_HIDE_AFTER_MONTHS; include: keep them.",
-              {"type": "string", "enum": ["hide", "include"]}),
-        param("updated_since", "Only places changed since this ISO 8601 date-time.",
-              {"type": "string", "format": "date-time"}, example="2026-01-01T00:00:00Z"),
-        param("sort", "Order: name, distance (needs near), relevance (with q), updated "
-                      "(newest first). Ties are broken by a stable key.",
-              {"type": "string", "enum": ["name", "distance", "relevance", "updated"]}),
-        param("limit", f"Page size, 1 to {max_page_size}.",
-              {"type": "integer", "minimum": 1, "maximum": max_page_size}, example=10),
-        param("offset", "Number of places to skip (the next/prev links carry it).",
-              {"type": "integer", "minimum": 0}),
-    ]
-    out = {p["name"]: p for p in params}
+    """Components ``parameters``: the filters of the map, the API, the OGC items and exports,
+    from their declarations (:data:`regional_map.places.filters.FILTERS`)."""
+    out = {p.name: param(p.name, p.description, p.schema, example=p.example)
+           for p in _filter_params(max_page_size)}
     out["lang"] = param("lang", "Language of labels and names: nl, fr or en.",
                         {"type": "string", "enum": list(LANGUAGES)})
     return out
 
 
 def _filters(*skip: str) -> list[dict]:
-    names = ("q", "kind", "product", "category", "in_season", "open_now", "open_at", "organic",
-             "payment", "bbox", "near", "radius_km", "municipality", "network", "status",
-             "sells_to_business", "stale", "updated_since", "sort", "limit", "offset", "lang")
+    names = [p.name for p in _filter_params(1)] + ["lang"]
     return [{"$ref": f"#/components/parameters/{n}"} for n in names if n not in skip]
 
 

@@ -17,7 +17,7 @@ from flask import (
 from regional_map.db.connection import transaction
 from regional_map.model import LINK_TYPES, PLACE_KINDS, STATUSES
 from regional_map.places import freshness
-from regional_map.places.queries import get_place
+from regional_map.places.rows import get_place
 from regional_map.trust import audit, contributions
 from regional_map.trust.auth import (
     MODERATING_ROLES,

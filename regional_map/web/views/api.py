@@ -14,10 +14,12 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from regional_map.formats.geojson import cluster_feature, feature_collection, place_feature
 from regional_map.places.directory import hours_line
-from regional_map.places.featurecache import feature_collection_text, jsonify_dumps, page_features
-from regional_map.places.queries import attributions, cluster_places, find_places, get_place
+from regional_map.places.engine import cluster_places, find_places, page_features
+from regional_map.places.rows import get_place
+from regional_map.places.stats import attributions
 from regional_map.web.context import current_language, get_db, settings
 from regional_map.web.errors import ApiError, BadParameter
+from regional_map.web.jsontext import feature_collection_text, jsonify_dumps
 from regional_map.web.params import parse_int, parse_place_filter
 from regional_map.web.views import api_extra
 
@@ -90,9 +92,10 @@ def _page_links(offset: int, returned: int, total: int, limit: int) -> list[dict
 
 
 def _places_page(f, lang: str, fmt: str) -> Response:
-    if fmt == "geojson":  # the same bytes from pre-encoded features (featurecache.py)
+    if fmt == "geojson":  # the same bytes from pre-encoded features
         dumps = jsonify_dumps(current_app)
-        found = page_features(get_db(), f, lang, dumps)
+        found = page_features(get_db(), f, f"geojson-{lang}",
+                              lambda place: dumps(place_feature(place, lang)))
         if found is not None:
             total, features = found
             text = feature_collection_text(

@@ -20,7 +20,7 @@ from regional_map.places.exports import (
     export_filename,
     export_selection,
 )
-from regional_map.places.queries import attributions
+from regional_map.places.stats import attributions
 from regional_map.places.vocab import load_vocabulary
 from regional_map.web import openapi
 from regional_map.web.context import current_language, get_db, settings

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from regional_map.model import PLACE_KINDS, STATUSES
 from regional_map.places.freshness import OWNER_FIELDS, confirm_place, place_for_token, place_state
-from regional_map.places.queries import get_place
+from regional_map.places.rows import get_place
 from regional_map.trust.auth import csrf_protect
 from regional_map.trust.contributions import (
     HONEYPOT_FIELD,

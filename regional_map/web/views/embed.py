@@ -27,7 +27,8 @@ from regional_map.municipalities.showcase import (
     municipality_name,
     with_boundary_sources,
 )
-from regional_map.places.queries import attributions, find_places
+from regional_map.places.engine import find_places
+from regional_map.places.stats import attributions
 from regional_map.web.context import current_language, get_db, settings
 from regional_map.web.errors import ApiError, BadParameter
 from regional_map.web.i18n import gettext as _
@@ -69,7 +70,7 @@ def embed():
 
         items = decorate(page.items, lang=lang, at=now(), tz=cfg["TIMEZONE"])
         if bounds is None and total:
-            from regional_map.places.queries import bounds_of
+            from regional_map.places.engine import bounds_of
 
             bounds = bounds_of(get_db(), f)
     except BadParameter as exc:

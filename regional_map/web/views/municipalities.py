@@ -17,10 +17,10 @@ from regional_map.municipalities.showcase import (
     with_boundary_sources,
 )
 from regional_map.places.exports import EXPORT_FORMATS, export_places
-from regional_map.places.queries import attributions
+from regional_map.places.stats import attributions
 from regional_map.web.context import current_language, get_db, settings
 from regional_map.web.errors import ApiError
-from regional_map.web.params import _number
+from regional_map.web.params import parse_number as _number
 from regional_map.web.views.pages import now, wants_json
 
 bp = Blueprint("municipalities", __name__)
@@ -168,7 +168,7 @@ def api_one(code: str):
     """One municipality as a GeoJSON Feature: its boundary (null where none is shipped)."""
     from regional_map.municipalities.boundaries import boundary
     from regional_map.municipalities.showcase import assignment_methods, counts_by_kind
-    from regional_map.places.queries import find_places
+    from regional_map.places.engine import find_places
 
     lang = current_language()
     m = _found(code)

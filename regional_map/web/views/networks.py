@@ -25,7 +25,8 @@ from regional_map.networks.records import (
     network_places,
     services_of,
 )
-from regional_map.places.queries import attributions, get_place
+from regional_map.places.rows import get_place
+from regional_map.places.stats import attributions
 from regional_map.web.context import current_language, get_db, settings
 from regional_map.web.errors import ApiError, BadParameter
 from regional_map.web.params import RADII_KM, parse_int

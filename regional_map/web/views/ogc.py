@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from regional_map.places.queries import attributions, get_place
+from regional_map.places.rows import get_place
+from regional_map.places.stats import attributions
 from regional_map.web import ogc_features as ogc
 from regional_map.web.context import current_language, get_db, settings
 from regional_map.web.errors import ApiError, BadParameter

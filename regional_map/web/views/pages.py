@@ -18,7 +18,9 @@ from regional_map.formats.jsonld import place_jsonld
 from regional_map.hours.opening import week_table
 from regional_map.model import LANGUAGES, PLACE_KINDS
 from regional_map.places.directory import apply_where, decorate
-from regional_map.places.queries import attributions, bounds_of, find_places, get_place
+from regional_map.places.engine import bounds_of, find_places
+from regional_map.places.rows import get_place
+from regional_map.places.stats import attributions
 from regional_map.places.vocab import load_vocabulary
 from regional_map.web.context import current_language, get_db, settings
 from regional_map.web.i18n import gettext as _

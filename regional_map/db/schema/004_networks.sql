@@ -1,14 +1,6 @@
-"""Schema step for networks and links: a network's anchor point, moments and customers, and
-the services of a processing hub. Applied by :mod:`regional_map.schema` as one migration."""
-
-from __future__ import annotations
-
-import sqlite3
-
-# A network may be anchored at a point (its town, at the precision its source allows) so that
-# its links can be drawn and buyers can find it by distance. ``schedule`` holds its delivery or
-# pickup moments as stated (free text or OSM opening-hours syntax).
-_NETWORK_COLUMNS = """
+-- A network may be anchored at a point (its town, at the precision its source allows) so that
+-- its links can be drawn and buyers can find it by distance. ``schedule`` holds its delivery or
+-- pickup moments as stated (free text or OSM opening-hours syntax).
 ALTER TABLE networks ADD COLUMN lat REAL CHECK (lat IS NULL OR lat BETWEEN -90 AND 90);
 ALTER TABLE networks ADD COLUMN lon REAL CHECK (lon IS NULL OR lon BETWEEN -180 AND 180);
 ALTER TABLE networks ADD COLUMN geocode_precision TEXT NOT NULL DEFAULT '';
@@ -28,11 +20,4 @@ CREATE TABLE place_services (
     PRIMARY KEY (place_id, code)
 ) WITHOUT ROWID;
 CREATE INDEX links_from ON links (from_kind, from_id, type);
-CREATE INDEX links_type ON links (type)
-"""
-
-
-def migrate_networks(conn: sqlite3.Connection) -> None:
-    for statement in _NETWORK_COLUMNS.split(";\n"):
-        if statement.strip():
-            conn.execute(statement)
+CREATE INDEX links_type ON links (type);

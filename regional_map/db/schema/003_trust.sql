@@ -1,13 +1,4 @@
-"""Tables of contributions and trust: users, the change log, submissions, owner tokens.
-
-Applied by one migration step appended to :data:`regional_map.schema.MIGRATIONS`.
-"""
-
-from __future__ import annotations
-
-import sqlite3
-
-_TRUST = """
+-- Contributions and trust: users, the change log, submissions, owner tokens.
 CREATE TABLE users (
     id INTEGER PRIMARY KEY,
     username TEXT NOT NULL UNIQUE COLLATE NOCASE,
@@ -63,12 +54,4 @@ CREATE TABLE owner_tokens (
     expires_at TEXT NOT NULL,
     last_used_at TEXT
 );
-CREATE INDEX owner_tokens_place ON owner_tokens (place_id)
-"""
-
-
-def migrate_trust(conn: sqlite3.Connection) -> None:
-    """Migration step: users, changes, submissions, owner_tokens."""
-    for statement in _TRUST.split(";\n"):
-        if statement.strip():
-            conn.execute(statement)
+CREATE INDEX owner_tokens_place ON owner_tokens (place_id);

@@ -1,0 +1,124 @@
+"""The place engine: every page, API endpoint, embed, export and showcase asks it for places.
+
+One planner picks, for each question, the first answer path that can answer it (see
+:mod:`regional_map.places.paths`); the SQL path answers everything, the others are faster for
+the questions they declare. The spelling correction lives here, above the paths: when a text
+search finds nothing, the same question is asked again with each word widened by one typo.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from regional_map.places.filters import PlaceFilter
+from regional_map.places.fts import fts_expression
+from regional_map.places.fuzzy import corrected_expression
+from regional_map.places.paths.base import AnswerPath, Encode, PlacePage
+from regional_map.places.paths.features import FeaturePath
+from regional_map.places.paths.index import ClusterPath, NearestPath
+from regional_map.places.paths.search import SearchPath
+from regional_map.places.paths.sql import SqlPath
+from regional_map.places.rows import get_place
+
+__all__ = ["PlaceFilter", "PlacePage", "bounds_of", "cluster_places", "count_places",
+           "find_places", "get_place", "page_features", "plan", "warm"]
+
+SQL = SqlPath()
+NEAREST = NearestPath()
+SEARCH = SearchPath()
+CLUSTERS = ClusterPath(SQL)
+FEATURES = FeaturePath(SQL)
+
+# In the order the planner tries them; the SQL path comes last and answers all.
+FIND_PATHS: tuple[AnswerPath, ...] = (NEAREST, SEARCH, SQL)
+CLUSTER_PATHS: tuple[AnswerPath, ...] = (CLUSTERS, SQL)
+
+
+def plan(f: PlaceFilter, question: str = "find") -> list[str]:
+    """The names of the paths that declare they can answer ``question`` for ``f``, in the
+    order they would be tried (for tests, benchmarks and debugging)."""
+    paths = CLUSTER_PATHS if question == "cluster" else FIND_PATHS
+    test = {"find": "can_find", "cluster": "can_cluster"}[question]
+    return [p.name for p in paths if getattr(p, test)(f)]
+
+
+def _corrected(conn: sqlite3.Connection, f: PlaceFilter) -> PlaceFilter | None:
+    """``f`` with its search words widened by one typo each, or None if nothing to widen."""
+    if not f.q or f.fts_override:
+        return None
+    expression = corrected_expression(conn, f.q)
+    return None if expression is None else f.but(fts_override=expression)
+
+
+def find_places(conn: sqlite3.Connection, f: PlaceFilter, *, lang: str = "en",
+                count: bool = True) -> PlacePage:
+    """One page of places matching ``f`` in a stable order, and the total matched.
+
+    ``lang`` is accepted for symmetry with the formatters; places are language-neutral.
+    """
+    page = _find(conn, f, count)
+    if page.total == 0:
+        retry = _corrected(conn, f)
+        if retry is not None:
+            page = _find(conn, retry, count)
+            page.corrected = page.total > 0
+    return page
+
+
+def _find(conn: sqlite3.Connection, f: PlaceFilter, count: bool) -> PlacePage:
+    for path in FIND_PATHS:
+        if path.can_find(f):
+            page = path.find(conn, f, count=count)
+            if page is not None:
+                return page
+    return SQL.find(conn, f, count=count)
+
+
+def cluster_places(conn: sqlite3.Connection, f: PlaceFilter, zoom: int) -> dict:
+    """Clusters and single places in ``f.bbox`` at map ``zoom``.
+
+    Filters apply before clustering, so the clusters' counts add up to the filtered total.
+    Returns ``{"total", "clusters": [...], "places": [...]}``.
+    """
+    answer = _cluster(conn, f, zoom)
+    if answer["total"] == 0:
+        retry = _corrected(conn, f)
+        if retry is not None:
+            answer = _cluster(conn, retry, zoom)
+    return answer
+
+
+def _cluster(conn: sqlite3.Connection, f: PlaceFilter, zoom: int) -> dict:
+    for path in CLUSTER_PATHS:
+        if path.can_cluster(f):
+            answer = path.cluster(conn, f, zoom)
+            if answer is not None:
+                return answer
+    return SQL.cluster(conn, f, zoom)
+
+
+def page_features(conn: sqlite3.Connection, f: PlaceFilter, key: str,
+                  encode: Encode) -> tuple[int, list[str]] | None:
+    """(total, encoded features of the page) of ``find_places(conn, f)``, from cached text;
+    None when the page must be built afresh (near me, text search, opening hours).
+
+    ``encode`` turns a place into its text; ``key`` names that encoding (language, shape).
+    """
+    if not FEATURES.can_encode(f):
+        return None
+    return FEATURES.features(conn, f, key, encode)
+
+
+def count_places(conn: sqlite3.Connection, f: PlaceFilter) -> int:
+    """How many places match ``f``."""
+    return SQL.count(conn, f)
+
+
+def bounds_of(conn: sqlite3.Connection, f: PlaceFilter) -> tuple[float, float, float, float] | None:
+    """(minlon, minlat, maxlon, maxlat) of every place matching ``f``; None if none match."""
+    return SQL.bounds(conn, f)
+
+
+def warm(conn: sqlite3.Connection, words: list[str]) -> None:
+    """Load the point index and rank ``words`` before the first visitor asks."""
+    SEARCH.warm(conn, [e for e in (fts_expression(w) for w in words) if e])

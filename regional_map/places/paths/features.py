@@ -1,0 +1,76 @@
+"""Pre-encoded GeoJSON features, so a page of places costs an index query and a join.
+
+Building a feature (row → place dict → GeoJSON → JSON text) costs far more than finding it; a
+map list or a bbox download spent most of its time there. Each worker keeps the encoded text of
+the features it has served, per encoding (the caller's key: language and shape), and throws
+them all away when the store changes (the ``places_generation`` counter). The page itself comes
+from the SQL path, so the features are those of the SQL path, in its order.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+from regional_map.places.filters import PlaceFilter, active_filters
+from regional_map.places.paths.base import AnswerPath, Encode
+from regional_map.places.paths.sql import SqlPath
+from regional_map.places.pointindex import store_key
+from regional_map.places.rows import places_from_rows, rows_by_nums
+
+MAX_ENTRIES = 40_000  # per encoding; the whole cache is dropped when full
+MAX_ENCODINGS = 8  # a worker serves one store in a few languages and shapes
+
+
+class FeaturePath(AnswerPath):
+    name = "features"
+
+    def __init__(self, sql: SqlPath):
+        self.sql = sql
+        self._cache: dict[tuple, dict[int, str]] = {}
+        self._lock = threading.Lock()
+
+    def can_encode(self, f: PlaceFilter) -> bool:
+        # Near me adds a distance to each feature, and relevance needs the FTS rank: those
+        # pages are not the same text from request to request.
+        return not f.near and not any(d.test for d in active_filters(f)) and not f.fts()
+
+    def _features_for(self, key: tuple) -> dict[int, str]:
+        found = self._cache.get(key)
+        if found is None:
+            with self._lock:
+                found = self._cache.get(key)
+                if found is None:
+                    for old in [k for k in self._cache if k[0] == key[0] and k[1:3] != key[1:3]]:
+                        del self._cache[old]  # an older generation of the same store
+                    while len(self._cache) >= MAX_ENCODINGS:
+                        del self._cache[next(iter(self._cache))]
+                    found = self._cache[key] = {}
+        return found
+
+    def features(self, conn: sqlite3.Connection, f: PlaceFilter, key: str,
+                 encode: Encode) -> tuple[int, list[str]] | None:
+        began = not conn.in_transaction
+        if began:
+            conn.execute("BEGIN")  # one snapshot: the counter, the page and its rows agree
+        try:
+            store = store_key(conn)
+            if store is None:
+                return None
+            nums = self.sql.page_nums(conn, f)
+            if nums is None:
+                return None
+            total = self.sql.count(conn, f)
+            cache = self._features_for((*store, key))
+            page = {n: cache.get(n) for n in nums}  # local: another thread may clear the cache
+            missing = [n for n, text in page.items() if text is None]
+            if missing:
+                rows = rows_by_nums(conn, missing) or []
+                if len(cache) + len(rows) > MAX_ENTRIES:
+                    cache.clear()
+                for row, place in zip(rows, places_from_rows(conn, rows), strict=True):
+                    page[row["num"]] = cache[row["num"]] = encode(place)
+            return total, [page[n] for n in nums]
+        finally:
+            if began:
+                conn.execute("COMMIT")

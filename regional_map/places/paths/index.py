@@ -1,0 +1,183 @@
+"""Paths over the in-memory point index: the map's clusters, and near me.
+
+A filter is answered here only when every active filter declares a mask
+(:data:`filters.FILTERS`); the masks narrow the index's rows exactly as the SQL conditions
+narrow the table, so the clusters, counts, pages and orders are those of the SQL path (only the
+last bits of a cluster's average position may differ: the sum runs in another order).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+
+from regional_map.db.functions import EARTH_RADIUS_M, haversine_m
+from regional_map.places.filters import PlaceFilter, active_filters
+from regional_map.places.paths.base import (
+    MAX_CLUSTER_ZOOM,
+    MAX_SINGLE_POINTS,
+    SINGLE_POINTS_BELOW,
+    AnswerPath,
+    PlacePage,
+    cell_shift,
+)
+from regional_map.places.paths.sql import SqlPath, with_distance
+from regional_map.places.pointindex import PointIndex, point_index
+from regional_map.places.rows import places_by_name, places_by_nums
+
+_SLACK = 1e-6  # relative: numpy's and math's haversine agree far better than this
+_MARGIN = 32  # extra nearest candidates measured exactly, to settle the page's order
+
+
+def maskable(f: PlaceFilter) -> bool:
+    """Whether every filter ``f`` uses can be applied to the point index."""
+    return all(d.mask is not None for d in active_filters(f))
+
+
+def matching_rows(index: PointIndex, f: PlaceFilter) -> np.ndarray:
+    """The index rows that pass ``f`` (in no particular order); ``f`` must be maskable."""
+    rows = index.all_rows()
+    for declaration in active_filters(f):
+        rows = declaration.mask(index, rows, f)
+    return rows
+
+
+def matching_mask(index: PointIndex, f: PlaceFilter) -> np.ndarray:
+    """:func:`matching_rows` as a mask over every row."""
+    mask = np.zeros(len(index.nums), bool)
+    mask[matching_rows(index, f)] = True
+    return mask
+
+
+def cluster_rows(index: PointIndex, mask: np.ndarray, shift: int) -> tuple[list[dict], list[int]]:
+    """Clusters (count, average point, bounds) of the masked rows by cell, in cell order, and
+    the nums of the cells that hold a single place."""
+    order, keys = index.cells(shift)
+    keep = mask[order]
+    rows = order[keep]
+    if len(rows) == 0:
+        return [], []
+    cell_keys = keys[keep]
+    starts = np.flatnonzero(np.r_[True, cell_keys[1:] != cell_keys[:-1]])
+    counts = np.diff(np.r_[starts, len(rows)])
+    lat, lon = index.lat[rows], index.lon[rows]
+    sum_lat, sum_lon = np.add.reduceat(lat, starts), np.add.reduceat(lon, starts)
+    min_lon, max_lon = np.minimum.reduceat(lon, starts), np.maximum.reduceat(lon, starts)
+    min_lat, max_lat = np.minimum.reduceat(lat, starts), np.maximum.reduceat(lat, starts)
+    first = np.minimum.reduceat(index.nums[rows], starts)
+    clusters: list[dict] = []
+    singles: list[int] = []
+    for i, n in enumerate(counts.tolist()):
+        if n == 1:
+            singles.append(int(first[i]))
+        else:
+            clusters.append({
+                "count": n, "lat": float(sum_lat[i] / n), "lon": float(sum_lon[i] / n),
+                "bbox": [float(min_lon[i]), float(min_lat[i]), float(max_lon[i]),
+                         float(max_lat[i])],
+            })
+    return clusters, singles
+
+
+class ClusterPath(AnswerPath):
+    """The map's clusters from the point index."""
+
+    name = "index"
+
+    def __init__(self, sql: SqlPath):
+        self.sql = sql
+
+    def can_cluster(self, f: PlaceFilter) -> bool:
+        return maskable(f)
+
+    def cluster(self, conn: sqlite3.Connection, f: PlaceFilter, zoom: int) -> dict | None:
+        index = point_index(conn)
+        if index is None:
+            return None
+        rows = matching_rows(index, f)
+        total = len(rows)
+        if total <= SINGLE_POINTS_BELOW or zoom >= MAX_CLUSTER_ZOOM:
+            # Exactly the SQL path's list (by name, at most MAX_SINGLE_POINTS), from the
+            # matched keys when SQL could not test them itself (opening hours).
+            listing = f.but(limit=MAX_SINGLE_POINTS, offset=0, sort="name")
+            if f.open_at is None:
+                return {"total": total, "clusters": [],
+                        "places": self.sql.find(conn, listing, count=False).items}
+            return {"total": total, "clusters": [], "places": places_by_name(
+                conn, index.nums[rows].tolist(), MAX_SINGLE_POINTS)}
+        mask = np.zeros(len(index.nums), bool)
+        mask[rows] = True
+        clusters, singles = cluster_rows(index, mask, cell_shift(zoom))
+        places = places_by_nums(conn, sorted(singles)) if singles else []
+        if places is None:  # the store changed under us: let SQL answer
+            return None
+        return {"total": total, "clusters": clusters, "places": places}
+
+
+def _distances(index: PointIndex, rows: np.ndarray, lat: float, lon: float) -> np.ndarray:
+    p1, p2 = np.radians(lat), np.radians(index.lat[rows])
+    dp, dl = p2 - p1, np.radians(index.lon[rows] - lon)
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+
+
+class NearestPath(AnswerPath):
+    """Near me: numpy measures every candidate at once; only the places that decide the
+    answer (the page, and any place within a hair of the radius) are measured again with the
+    very function SQL uses, so the page, its order and the total are those of SQL."""
+
+    name = "nearest"
+
+    def can_find(self, f: PlaceFilter) -> bool:
+        return bool(f.near and f.radius_km) and f.effective_sort() == "distance" and \
+            maskable(f.but(near=None, radius_km=None, bbox=f.search_box()))
+
+    def find(self, conn: sqlite3.Connection, f: PlaceFilter, *,
+             count: bool = True) -> PlacePage | None:
+        index = point_index(conn)
+        if index is None:
+            return None
+        found = self._page(index, f)
+        if found is None:
+            return None
+        total, nums = found
+        items = places_by_nums(conn, nums)
+        if items is None:  # the store changed under us: let SQL answer
+            return None
+        return PlacePage(total if count else len(items), with_distance(items, f), f.limit,
+                         f.offset)
+
+    def _page(self, index: PointIndex, f: PlaceFilter) -> tuple[int, list[int]] | None:
+        lat, lon = f.near
+        radius = f.radius_km * 1000
+        rows = matching_rows(index, f.but(near=None, radius_km=None, bbox=f.search_box()))
+        rows = np.sort(rows)  # SQL breaks ties by num, which starts from row order
+        approx = _distances(index, rows, lat, lon)
+        inside = approx <= radius * (1 + _SLACK)
+        rows, approx = rows[inside], approx[inside]
+        edge = approx >= radius * (1 - _SLACK)  # near the radius, the exact function decides
+        if edge.any():
+            keep = np.ones(len(rows), bool)
+            for i in np.flatnonzero(edge):
+                r = rows[i]
+                keep[i] = haversine_m(index.lat[r], index.lon[r], lat, lon) <= radius
+            rows, approx = rows[keep], approx[keep]
+        total = len(rows)
+        want = f.offset + f.limit
+        if want < total:
+            take = np.argpartition(approx, min(want + _MARGIN, total - 1))[:want + _MARGIN]
+        else:
+            take = np.arange(total)
+        exact = sorted(
+            (haversine_m(index.lat[rows[i]], index.lon[rows[i]], lat, lon),
+             int(index.nums[rows[i]])) for i in take)
+        if want < total and len(take) < total:
+            # Every place left out is farther (by numpy) than the last one measured; the page
+            # is settled only if that margin exceeds any disagreement between the two.
+            outside = np.ones(total, bool)
+            outside[take] = False
+            if approx[outside].min() <= exact[min(want, len(exact)) - 1][0] * (1 + _SLACK) \
+                    + 1e-6:
+                return None
+        return total, [num for _, num in exact[f.offset:want]]

@@ -1,0 +1,84 @@
+"""Text search from remembered matches: a popular word is ranked once per store change.
+
+A product word expands to every name of its products in three languages ("eieren" → about 30
+FTS terms), and a large store matches thousands of places that FTS5 must rank (bm25) and SQL
+must join, count and sort. This path keeps, per worker, the ranked matches of the last searched
+expressions (numpy arrays in the order ``rank, num``) and applies the other filters from the
+point index, so a repeated search costs a mask and a page fetch. The matches belong to one
+store generation: any write drops them. Same total, page and order as the SQL path.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+from regional_map.places.filters import PlaceFilter
+from regional_map.places.paths.base import AnswerPath, PlacePage
+from regional_map.places.paths.index import maskable, matching_mask
+from regional_map.places.pointindex import PointIndex, point_index
+from regional_map.places.rows import places_by_nums
+
+MAX_EXPRESSIONS = 128
+
+
+class SearchPath(AnswerPath):
+    name = "search"
+
+    def __init__(self) -> None:
+        self._matches: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def can_find(self, f: PlaceFilter) -> bool:
+        return (not f.near and bool(f.fts()) and f.effective_sort() == "relevance"
+                and maskable(f.but(q="", fts_override=None, sort=None)))
+
+    def ranked_rows(self, conn: sqlite3.Connection, index: PointIndex,
+                    expression: str) -> np.ndarray:
+        """Index rows matching ``expression``, ordered by FTS rank, then place number."""
+        key = (index.key, expression)
+        found = self._matches.get(key)
+        if found is not None:
+            return found
+        hits = conn.execute("SELECT rowid, rank FROM places_fts WHERE places_fts MATCH ?",
+                            (expression,)).fetchall()
+        rowids = np.fromiter((h[0] for h in hits), np.int64, len(hits))
+        ranks = np.fromiter((h[1] for h in hits), np.float64, len(hits))
+        positions = np.minimum(np.searchsorted(index.nums, rowids),
+                               max(len(index.nums) - 1, 0))
+        known = (index.nums[positions] == rowids) if len(index.nums) else np.zeros(0, bool)
+        positions, ranks, rowids = positions[known], ranks[known], rowids[known]
+        ordered = positions[np.lexsort((rowids, ranks))]
+        with self._lock:
+            for old in [k for k in self._matches if k[0] != index.key]:
+                del self._matches[old]
+            self._matches[key] = ordered
+            while len(self._matches) > MAX_EXPRESSIONS:
+                self._matches.popitem(last=False)
+        return ordered
+
+    def warm(self, conn: sqlite3.Connection, expressions: list[str]) -> None:
+        """Rank ``expressions`` now (at start-up), so their first search is not the slow one."""
+        index = point_index(conn)
+        if index is not None:
+            for expression in expressions:
+                self.ranked_rows(conn, index, expression)
+
+    def find(self, conn: sqlite3.Connection, f: PlaceFilter, *,
+             count: bool = True) -> PlacePage | None:
+        index = point_index(conn)
+        if index is None:
+            return None
+        mask = matching_mask(index, f.but(q="", fts_override=None, sort=None))
+        try:
+            ranked = self.ranked_rows(conn, index, f.fts())
+        except sqlite3.OperationalError:  # an expression FTS5 refuses: SQL reports it
+            return None
+        rows = ranked[mask[ranked]]
+        items = places_by_nums(conn, index.nums[rows[f.offset:f.offset + f.limit]].tolist())
+        if items is None:  # the store changed under us: let SQL answer
+            return None
+        return PlacePage(len(rows) if count else len(items), items, f.limit, f.offset)
