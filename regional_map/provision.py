@@ -14,7 +14,7 @@ from typing import Any
 from regional_map.db import migrations
 from regional_map.db.connection import connect, transaction
 from regional_map.errors import StoreNotReady
-from regional_map.geocode.online import make_geocoder
+from regional_map.geocode.services import make_geocoder
 from regional_map.ingest.importer import import_file
 from regional_map.municipalities.boundaries import assign_municipalities, load_boundaries
 from regional_map.networks.seeds import load_seeds

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from regional_map.db.connection import transaction
-from regional_map.ingest.links import import_links
+from regional_map.networks.link_import import import_links
 from regional_map.networks.records import save_network, save_services
 from regional_map.places.store import upsert_place, upsert_source
 

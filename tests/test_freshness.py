@@ -10,6 +10,7 @@ import pytest
 from trust_world import add_user, form_token, make_app, sign_in, writable_demo
 
 from regional_map.db.connection import connect
+from regional_map.places import audit
 from regional_map.places.freshness import (
     confirm_place,
     create_owner_token,
@@ -17,7 +18,6 @@ from regional_map.places.freshness import (
     place_for_token,
     state,
 )
-from regional_map.trust import audit
 
 
 @pytest.fixture

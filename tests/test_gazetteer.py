@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from regional_map.geocode.gazetteer import Gazetteer, GeocodeError, split_postcode
-from regional_map.geocode.online import make_geocoder
+from regional_map.geocode.services import make_geocoder
 from regional_map.ingest.importer import import_file
 from regional_map.places.engine import find_places
 from regional_map.places.filters import PlaceFilter

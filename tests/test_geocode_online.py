@@ -14,14 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from regional_map.geocode.online import (
-    GeocodeResult,
-    NominatimGeocoder,
-    OnlineGeocoder,
-    PdokGeocoder,
-    RateLimiter,
-    make_geocoder,
-)
+from regional_map.geocode.online import GeocodeResult, OnlineGeocoder, RateLimiter
+from regional_map.geocode.services import NominatimGeocoder, PdokGeocoder, make_geocoder
 
 USER_AGENT = "RegionalMapTests/0.1 (test@example.org)"
 

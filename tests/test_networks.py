@@ -11,8 +11,8 @@ from network_world import LINKS_CSV, PLACES, build_world
 
 from regional_map.cli import main
 from regional_map.db.connection import connect
-from regional_map.ingest.links import import_links
 from regional_map.networks.exports import export_network, network_collection
+from regional_map.networks.link_import import import_links
 from regional_map.networks.records import (
     computed_counts,
     get_network,

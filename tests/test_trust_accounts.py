@@ -114,8 +114,8 @@ def test_a_network_editor_edits_only_the_places_of_their_network(store):
 
 
 def test_a_network_editor_edits_only_their_networks_links_and_moderators_can_revert(store):
+    from regional_map.places import audit
     from regional_map.places.store import upsert_link, upsert_network
-    from regional_map.trust import audit
 
     conn = connect(store)
     member, outsider = [r[0] for r in conn.execute("SELECT id FROM places LIMIT 2")]

@@ -8,7 +8,7 @@ import pytest
 from trust_world import add_user, form_token, make_app, sign_in, writable_demo
 
 from regional_map.db.connection import connect, transaction
-from regional_map.trust import audit
+from regional_map.places import audit
 
 
 @pytest.fixture

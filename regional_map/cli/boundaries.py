@@ -7,6 +7,8 @@ import json
 import click
 
 from regional_map.cli.context import open_store
+from regional_map.db.connection import transaction
+from regional_map.municipalities.boundaries import assign_municipalities, load_boundaries
 
 
 @click.command("assign-municipalities")
@@ -16,8 +18,6 @@ from regional_map.cli.context import open_store
 def assign_municipalities_command(reload_boundaries: bool, as_json: bool) -> None:
     """Assign every place to a municipality: by boundary polygon, else by its postcode
     (Statbel/CBS table) or town, else by the nearest postcode place; print how many each way."""
-    from regional_map.db.connection import transaction
-    from regional_map.municipalities.boundaries import assign_municipalities, load_boundaries
 
     conn = open_store(upgrade=True)
     try:

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from regional_map.cli.context import open_store
+from regional_map.networks.link_import import LinkImportFailed, import_links
 
 
 @click.command("import-links")
@@ -26,7 +27,6 @@ def import_links_command(file: Path, network: str | None, source: str | None, dr
     or role are reported with their line; the rest is imported in one transaction. Exits with
     status 1 when rows were rejected.
     """
-    from regional_map.ingest.links import LinkImportFailed, import_links
 
     conn = open_store(upgrade=True)
     try:

@@ -11,9 +11,14 @@ import click
 
 from regional_map.cli.context import open_store, settings
 from regional_map.db import migrations as schema
-from regional_map.errors import StoreNotReady
+from regional_map.errors import BadParameter, StoreNotReady
+from regional_map.ingest.importer import ImportFailed
+from regional_map.places.exports import export_selection
+from regional_map.places.geocoding import geocode_places
+from regional_map.places.stats import stats
 from regional_map.provision import init_store, load_demo, run_import
 from regional_map.settings import SETTINGS
+from regional_map.web.app import create_app
 
 
 @click.command("init-db")
@@ -99,7 +104,6 @@ def import_command(file: Path, source, licence, attribution, default_kind, mappi
     Every rejected row is reported with its line and reason; the good rows are imported in
     one transaction. Exits with status 1 when rows were rejected, 2 when nothing could be read.
     """
-    from regional_map.ingest.importer import ImportFailed
 
     conn = open_store(upgrade=True)
     try:
@@ -146,7 +150,6 @@ def load_demo_command(if_empty: bool) -> None:
 @click.option("--limit", type=int, default=None, help="At most this many online look-ups.")
 def geocode_command(online: bool | None, limit: int | None) -> None:
     """Improve coarse points and report how many places sit at each precision."""
-    from regional_map.geocode.batch import geocode_places
 
     config = settings()
     conn = open_store()
@@ -181,8 +184,6 @@ def geocode_command(online: bool | None, limit: int | None) -> None:
 @click.option("--lang", default="en", type=click.Choice(["nl", "fr", "en"]), show_default=True)
 def export_command(fmt, output, lang, **filters) -> None:
     """Export a selection of places (the API's filters) with the sources' licences."""
-    from regional_map.errors import BadParameter
-    from regional_map.places.exports import export_selection
 
     config = settings()
     if fmt == "gpkg" and not output:
@@ -206,7 +207,6 @@ def export_command(fmt, output, lang, **filters) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def stats_command(as_json: bool) -> None:
     """Counts of places by kind, status and geocode precision, and the sources."""
-    from regional_map.places.stats import stats
 
     conn = open_store()
     try:
@@ -237,7 +237,6 @@ def stats_command(as_json: bool) -> None:
 @click.option("--debug", is_flag=True, help="Reload on code changes and show tracebacks.")
 def serve_command(host: str | None, port: int | None, debug: bool) -> None:
     """Serve the map (development server; use gunicorn in production, see README)."""
-    from regional_map.web.app import create_app  # the web layer only when serving
 
     config = settings()
     overrides = {"DB": config["DB"]}

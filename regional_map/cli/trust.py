@@ -12,6 +12,7 @@ from regional_map.cli.context import open_store as _open_store
 from regional_map.cli.context import settings as _settings
 from regional_map.db import migrations as schema
 from regional_map.db.connection import connect, transaction
+from regional_map.trust.auth import AuthError, create_user
 
 
 def _open():
@@ -47,7 +48,6 @@ def create_user_command(username: str, role: str, network_id: str | None,
 
 
 def _create(username: str, password: str | None, role: str, network_id: str | None) -> None:
-    from regional_map.trust.auth import AuthError, create_user
 
     conn = _open_store(upgrade=True)
     try:

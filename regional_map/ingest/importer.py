@@ -23,6 +23,7 @@ from regional_map.ingest.readers import ReadError, open_source
 from regional_map.ingest.rows import PlaceRow, RowContext, RowError, normalise_row
 from regional_map.model import PLACE_KINDS
 from regional_map.municipalities.boundaries import MunicipalityAssigner, assign_municipalities
+from regional_map.places import audit
 from regional_map.places.store import (
     ProductTexts,
     record_import,
@@ -32,7 +33,6 @@ from regional_map.places.store import (
 )
 from regional_map.places.vocab import load_vocabulary
 from regional_map.text import slugify
-from regional_map.trust import audit
 
 
 @dataclass
@@ -95,7 +95,7 @@ def import_file(conn: sqlite3.Connection, path: str | Path, *, source: str | Non
     """Import ``path`` as source ``source`` (default: the file's name).
 
     ``strict`` refuses the whole file when any row is rejected. ``online_geocoder`` (see
-    ``geocode.online.make_geocoder``) is asked for rows the offline gazetteer cannot place.
+    ``geocode.services.make_geocoder``) is asked for rows the offline gazetteer cannot place.
     ``progress`` is called with the number of rows read so far (for a progress bar).
     """
     path = Path(path)

@@ -28,6 +28,8 @@ from typing import Any
 
 from regional_map.db.functions import haversine_m
 from regional_map.geocode.gazetteer import Gazetteer, GeocodeError
+from regional_map.places.reference import REFERENCE_SOURCES
+from regional_map.places.store import ProductTexts, _index_place, upsert_source
 from regional_map.resources import resource_dir
 
 METHODS = ("polygon", "postcode", "town", "nearest_postcode")
@@ -79,8 +81,6 @@ def load_boundaries(conn: sqlite3.Connection, data_dir: Path | None = None) -> i
     Municipalities the reference table does not know yet (a gemeente missing from GeoNames)
     are added with the boundary's names.
     """
-    from regional_map.places.reference import REFERENCE_SOURCES
-    from regional_map.places.store import upsert_source
 
     data_dir = data_dir or resource_dir("data")
     rows: list[dict] = []
@@ -283,7 +283,6 @@ def assign_municipalities(conn: sqlite3.Connection, nums: Iterable[int] | None =
     the search index (the FTS ``town`` column) of places whose municipality changed. Runs in the
     caller's transaction; the places' ``updated_at`` is not touched (this is derived data).
     """
-    from regional_map.places.store import ProductTexts, _index_place
 
     assigner = assigner or MunicipalityAssigner(conn)
     if nums is None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from html import escape
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from regional_map.errors import BadParameter
 from regional_map.geo import metres_to_degrees
@@ -122,16 +122,27 @@ def snippet(src: str, *, title: str, height: int = DEFAULT_HEIGHT) -> str:
             '></iframe>')
 
 
+class _MultiValues(dict):
+    """Query parameters with every value of a repeated name (``getlist``), the first as
+    the plain value, as a framework's request arguments have them."""
+
+    def __init__(self, pairs: list[tuple[str, str]]):
+        super().__init__()
+        self._lists: dict[str, list[str]] = {}
+        for name, value in pairs:
+            self._lists.setdefault(name, []).append(value)
+            self.setdefault(name, value)
+
+    def getlist(self, name: str) -> list[str]:
+        return list(self._lists.get(name, []))
+
+
 def oembed_target(url: str, host: str) -> dict[str, str] | None:
     """The embed parameters for a URL of this site (map, embed or municipality page)."""
-    from urllib.parse import parse_qsl
-
-    from werkzeug.datastructures import MultiDict
-
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or parts.netloc != host:
         return None
-    args = MultiDict(parse_qsl(parts.query))
+    args = _MultiValues(parse_qsl(parts.query))
     path = parts.path.rstrip("/")
     if path in ("", "/embed"):
         return embed_args(args)

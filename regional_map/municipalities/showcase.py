@@ -165,21 +165,25 @@ def local_networks(conn: sqlite3.Connection, code: str) -> list[dict]:
 
 
 def municipality_filter(code: str, *, at: datetime | None = None,
-                        tz: str = "Europe/Brussels", limit: int = SHOWCASE_LIMIT) -> PlaceFilter:
+                        tz: str = "Europe/Brussels", limit: int = SHOWCASE_LIMIT,
+                        hide_after_months: int | None = None) -> PlaceFilter:
     """The places of a municipality, with the map's defaults (status, stale places hidden)."""
-    f = parse({"municipality": code}, ParseContext(tz=tz, now=at, max_limit=limit),
+    f = parse({"municipality": code}, ParseContext(tz=tz, now=at, max_limit=limit,
+                                                   hide_after_months=hide_after_months),
               default_limit=limit)
     f.sort = "name"
     return f
 
 
 def showcase(conn: sqlite3.Connection, code: str, *, lang: str, at: datetime,
-             tz: str) -> dict | None:
+             tz: str, hide_after_months: int | None = None) -> dict | None:
     """Everything the showcase page and its JSON twin show; None for an unknown code."""
     m = get_municipality(conn, code)
     if m is None:
         return None
-    page = find_places(conn, municipality_filter(code, at=at, tz=tz), lang=lang)
+    page = find_places(conn, municipality_filter(code, at=at, tz=tz,
+                                                 hide_after_months=hide_after_months),
+                       lang=lang)
     places = page.items
     return {
         "municipality": m | {"name": municipality_name(m, lang)},

@@ -14,6 +14,7 @@ from typing import Any
 
 from regional_map.formats.csv import places_csv, spreadsheet_safe
 from regional_map.formats.geojson import feature_collection, place_feature
+from regional_map.formats.gpkg import places_gpkg
 from regional_map.model import LINK_TYPES, NETWORK_TYPES
 from regional_map.networks.records import (
     ALL_STATUSES,
@@ -25,6 +26,7 @@ from regional_map.networks.records import (
     network_places,
     places_by_ids,
 )
+from regional_map.places.exports import licence_note
 from regional_map.places.stats import attributions
 
 LINK_CSV_COLUMNS = ("from", "type", "to", "schedule", "note", "from_name", "to_name")
@@ -170,8 +172,6 @@ def network_gpkg(conn: sqlite3.Connection, network_id: str, lang: str = "en") ->
     from pyogrio import write_dataframe
     from shapely.geometry import shape
 
-    from regional_map.formats.gpkg import places_gpkg
-    from regional_map.places.exports import licence_note
 
     places = network_places(conn, network_id, lang=lang)
     sources = attributions(conn)

@@ -16,7 +16,7 @@ from typing import Any
 from regional_map.model import LINK_TYPES, NETWORK_TYPES, PLACE_KINDS, Term
 from regional_map.places.engine import find_places
 from regional_map.places.filters import PlaceFilter
-from regional_map.places.rows import places_from_rows
+from regional_map.places.rows import PUBLIC_COLUMNS, places_from_rows
 from regional_map.places.store import upsert_network, utcnow
 
 ENDPOINT_KINDS = ("place", "network")
@@ -378,7 +378,6 @@ def places_by_ids(conn: sqlite3.Connection, ids: Iterable[str]) -> list[dict]:
     ids = sorted(set(ids))
     if not ids:
         return []
-    from regional_map.places.rows import PUBLIC_COLUMNS
 
     marks = ", ".join("?" * len(ids))
     columns = ", ".join(PUBLIC_COLUMNS)

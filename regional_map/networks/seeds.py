@@ -10,7 +10,7 @@ from pathlib import Path
 
 from regional_map.db.connection import transaction
 from regional_map.geocode.gazetteer import Gazetteer
-from regional_map.ingest.links import import_links
+from regional_map.networks.link_import import import_links
 from regional_map.networks.records import save_network, save_services
 from regional_map.places.store import make_place_id, upsert_place, upsert_source
 from regional_map.resources import resource_dir

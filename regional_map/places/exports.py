@@ -13,7 +13,9 @@ import sqlite3
 from dataclasses import dataclass
 
 from regional_map.formats.csv import places_csv
+from regional_map.formats.folium_map import places_map_html
 from regional_map.formats.geojson import feature_collection, place_feature
+from regional_map.formats.gpkg import places_gpkg
 from regional_map.places.engine import find_places
 from regional_map.places.filters import ParseContext, PlaceFilter, parse
 from regional_map.places.stats import attributions
@@ -56,11 +58,9 @@ def export_places(conn: sqlite3.Connection, place_filter: PlaceFilter, fmt: str,
     if fmt == "csv":
         return places_csv(items, by_source, lang).encode("utf-8"), len(items)
     if fmt == "gpkg":
-        from regional_map.formats.gpkg import places_gpkg
 
         return places_gpkg(items, by_source, used, note, lang), len(items)
     if fmt == "html":
-        from regional_map.formats.folium_map import places_map_html
 
         options = map_options or MapOptions()
         text = places_map_html(items, title=options.title,

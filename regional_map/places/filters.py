@@ -10,21 +10,28 @@ here. This module knows nothing of HTTP: ``parse`` reads any mapping of texts.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
-
-import numpy as np
 
 from regional_map.errors import BadParameter
 from regional_map.geo import box_around, intersect
 from regional_map.hours.opening import is_open
 from regional_map.model import PLACE_KINDS, STATUSES
-from regional_map.places.freshness import CONFIRMED_SQL, default_hide_before, months_before
+from regional_map.places.filter_types import Filter, Param, ParseContext, SqlPart
+from regional_map.places.freshness import CONFIRMED_SQL, default_hide_before
 from regional_map.places.fts import fts_expression
+from regional_map.places.parsing import (
+    _known,
+    _list,
+    parse_bbox,
+    parse_bool,
+    parse_datetime,
+    parse_int,
+    parse_latlon,
+    parse_number,
+)
 from regional_map.places.vocab import load_vocabulary
 
 SORTS = ("name", "distance", "relevance", "updated")
@@ -88,140 +95,8 @@ class PlaceFilter:
         return self.bbox
 
 
-# --- declarations ----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Param:
-    """A query parameter, as the OpenAPI document describes it."""
-
-    name: str
-    description: str
-    schema: dict = field(default_factory=lambda: {"type": "string"})
-    example: Any = None
-
-
-@dataclass(frozen=True)
-class ParseContext:
-    """What parsing needs besides the parameters: the clock, time zone and hiding rule."""
-
-    tz: str = "Europe/Brussels"
-    now: datetime | None = None
-    hide_after_months: int | None = None  # None: the configured REGIONAL_MAP_HIDE_AFTER_MONTHS
-    max_limit: int = 1000
-
-    def current(self) -> datetime:
-        return self.now or datetime.now(ZoneInfo(self.tz))
-
-
-@dataclass
-class SqlPart:
-    """One filter's contribution to the SQL: a condition on ``p``, or a join (full text)."""
-
-    clause: str | None = None
-    params: list[Any] = field(default_factory=list)
-    join: str | None = None
-
-
-@dataclass(frozen=True)
-class Filter:
-    """One way to narrow the places."""
-
-    name: str
-    params: tuple[Param, ...]
-    parse: Callable[[Mapping[str, str], PlaceFilter, ParseContext], None]
-    active: Callable[[PlaceFilter], bool]
-    sql: Callable[[PlaceFilter], SqlPart] | None = None
-    # Narrows rows of a point index (``places.pointindex.PointIndex``) like ``sql`` does.
-    mask: Callable[[Any, np.ndarray, PlaceFilter], np.ndarray] | None = None
-    # A test of one place row that SQL cannot do (opening hours), applied after SQL.
-    test: Callable[[Any, PlaceFilter], bool] | None = None
-
-
 def _marks(values) -> str:
     return ", ".join("?" * len(values))
-
-
-def _list(args: Mapping[str, str], name: str) -> list[str]:
-    return [part.strip() for part in args.get(name, "").split(",") if part.strip()]
-
-
-def _known(name: str, values: list[str], known, hint: str = "") -> tuple[str, ...]:
-    unknown = [v for v in values if v not in known]
-    if unknown:
-        raise BadParameter(name, f"unknown {name} {', '.join(unknown)}; "
-                                 f"known: {hint or ', '.join(known)}")
-    return tuple(values)
-
-
-def parse_number(name: str, text: str) -> float:
-    """A finite number, or :class:`BadParameter` naming ``name``."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise BadParameter(name, f"{text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise BadParameter(name, "must be a finite number")
-    return value
-
-
-def parse_bbox(text: str, name: str = "bbox") -> tuple[float, float, float, float]:
-    """``minlon,minlat,maxlon,maxlat`` in WGS84 (no antimeridian boxes)."""
-    parts = text.split(",")
-    if len(parts) != 4:
-        raise BadParameter(name, "give four numbers: minlon,minlat,maxlon,maxlat")
-    minlon, minlat, maxlon, maxlat = (parse_number(name, p) for p in parts)
-    if not (-180 <= minlon <= 180 and -180 <= maxlon <= 180):
-        raise BadParameter(name, "longitudes must lie between -180 and 180")
-    if not (-90 <= minlat <= 90 and -90 <= maxlat <= 90):
-        raise BadParameter(name, "latitudes must lie between -90 and 90")
-    if minlat > maxlat:
-        raise BadParameter(name, "minlat must not be larger than maxlat")
-    if minlon > maxlon:
-        raise BadParameter(name, "minlon must not be larger than maxlon (no antimeridian boxes)")
-    return minlon, minlat, maxlon, maxlat
-
-
-def parse_latlon(text: str, name: str = "near") -> tuple[float, float]:
-    """``lat,lon`` in WGS84."""
-    parts = text.split(",")
-    if len(parts) != 2:
-        raise BadParameter(name, "give lat,lon")
-    lat, lon = (parse_number(name, p) for p in parts)
-    if not -90 <= lat <= 90:
-        raise BadParameter(name, f"latitude {lat:g} is not between -90 and 90")
-    if not -180 <= lon <= 180:
-        raise BadParameter(name, f"longitude {lon:g} is not between -180 and 180")
-    return lat, lon
-
-
-def parse_bool(text: str, name: str) -> bool:
-    """true/false, 1/0, yes/no, on/off."""
-    value = text.strip().lower()
-    if value in ("true", "1", "yes", "on"):
-        return True
-    if value in ("false", "0", "no", "off"):
-        return False
-    raise BadParameter(name, "use true or false")
-
-
-def parse_int(text: str, name: str, low: int, high: int) -> int:
-    """A whole number between ``low`` and ``high``."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise BadParameter(name, f"{text!r} is not a whole number") from None
-    if not low <= value <= high:
-        raise BadParameter(name, f"must be between {low} and {high}")
-    return value
-
-
-def parse_datetime(text: str, name: str, tz: str) -> datetime:
-    """ISO 8601; a time without zone is read in ``tz``."""
-    try:
-        parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise BadParameter(name, f"{text!r} is not an ISO 8601 date-time") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=ZoneInfo(tz))
 
 
 def _bool_field(param: str, attr: str):
@@ -375,9 +250,7 @@ def _parse_stale(args, f, ctx):
         raise BadParameter("stale", "use hide (default) or include")
     if stale == "hide":
         today = ctx.current().date()
-        f.hide_stale_before = default_hide_before(today) if ctx.hide_after_months is None \
-            else months_before(today, ctx.hide_after_months).isoformat() \
-            if ctx.hide_after_months else None
+        f.hide_stale_before = default_hide_before(today, ctx.hide_after_months)
 
 
 def _equals(column: str, attr: str, convert=lambda v: v):

@@ -13,9 +13,10 @@ import hashlib
 import secrets
 import sqlite3
 from datetime import date, datetime, timedelta
-from typing import Any
 
+from regional_map.places.audit import apply_place_edit
 from regional_map.places.store import utcnow
+from regional_map.settings import load as load_settings
 
 # The SQL twin of :func:`confirmed_on`; queries._where compares it with a cut-off date.
 CONFIRMED_SQL = "COALESCE(p.last_confirmed, substr(p.created_at, 1, 10))"
@@ -53,28 +54,18 @@ def state(place: dict, today: date, stale_months: int, hide_months: int) -> str:
     return "fresh"
 
 
-def _settings() -> dict[str, Any]:
-    from flask import current_app
-
-    if current_app:
-        return current_app.config["REGIONAL_MAP"]
-    from regional_map.settings import load
-
-    return load()
+def configured_months() -> tuple[int, int]:
+    """(stale, hide) months of the environment's settings, for callers without an app."""
+    cfg = load_settings()
+    return cfg["STALE_MONTHS"], cfg["HIDE_AFTER_MONTHS"]
 
 
-def default_hide_before(today: date | None = None) -> str | None:
+def default_hide_before(today: date | None = None, hide_months: int | None = None) -> str | None:
     """The cut-off date the default map uses (None when hiding is switched off)."""
-    months = _settings()["HIDE_AFTER_MONTHS"]
+    months = configured_months()[1] if hide_months is None else hide_months
     if not months:
         return None
     return months_before(today or date.today(), months).isoformat()
-
-
-def place_state(place: dict, today: date | None = None) -> str:
-    """:func:`state` with the configured months (a Jinja filter: ``place | freshness``)."""
-    cfg = _settings()
-    return state(place, today or date.today(), cfg["STALE_MONTHS"], cfg["HIDE_AFTER_MONTHS"])
 
 
 def stale_places(conn: sqlite3.Connection, before: str, limit: int = 200) -> list[dict]:
@@ -137,7 +128,6 @@ def place_for_token(conn: sqlite3.Connection, token: str) -> str | None:
 def confirm_place(conn: sqlite3.Connection, place_id: str, actor: str,
                   today: date | None = None, reason: str = "") -> int | None:
     """Mark a place confirmed today (logged); returns the change id."""
-    from regional_map.trust.audit import apply_place_edit
 
     return apply_place_edit(conn, place_id, {"last_confirmed": (today or date.today()).isoformat()},
                             None, actor=actor, action="confirm",

@@ -12,6 +12,7 @@ import sqlite3
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extract
 
+from regional_map.places.vocab import load_vocabulary
 from regional_map.text import fold
 
 MIN_WORD_LENGTH = 4  # shorter words have too many neighbours one edit away
@@ -31,7 +32,6 @@ def corrected_expression(conn: sqlite3.Connection, text: str) -> str | None:
 
     Returns None when no word has a correction (the caller keeps its empty result).
     """
-    from regional_map.places.vocab import load_vocabulary
 
     vocab = load_vocabulary()
     words = fold(text).split()[:12]

@@ -12,6 +12,8 @@ import sqlite3
 from collections import defaultdict
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from regional_map.places.store import upsert_source
 from regional_map.places.vocab import format_months, load_vocabulary
 from regional_map.resources import resource_dir
@@ -111,14 +113,8 @@ def load_postcodes_and_municipalities(conn: sqlite3.Connection,
         "municipality_code) VALUES (?, ?, ?, ?, ?, ?)",
         postcodes,
     )
-    conn.executemany(
-        """INSERT INTO municipalities (code, country, name_nl, name_fr, province, lat, lon)
-           VALUES (:code, :country, :name_nl, :name_fr, :province, :lat, :lon)
-           ON CONFLICT (code) DO UPDATE SET country = excluded.country,
-             name_nl = excluded.name_nl, name_fr = excluded.name_fr,
-             province = excluded.province, lat = excluded.lat, lon = excluded.lon""",
-        list(municipalities.values()),
-    )
+    # Upserts, not replacements: places refer to municipalities by code.
+    Database(conn)["municipalities"].upsert_all(municipalities.values(), pk="code")
     for source_id in ("geonames-postcodes", "statbel-postcodes", "nl-boundaries"):
         upsert_source(conn, source_id, **REFERENCE_SOURCES[source_id])
     return len(postcodes), len(municipalities)
@@ -127,23 +123,14 @@ def load_postcodes_and_municipalities(conn: sqlite3.Connection,
 def load_products(conn: sqlite3.Connection, data_dir: Path | None = None) -> int:
     """(Re)load the product vocabulary; returns the number of products."""
     vocab = load_vocabulary(data_dir)
-    conn.executemany(
-        """INSERT INTO product_categories (code, name_nl, name_fr, name_en) VALUES (?, ?, ?, ?)
-           ON CONFLICT (code) DO UPDATE SET name_nl = excluded.name_nl,
-             name_fr = excluded.name_fr, name_en = excluded.name_en""",
-        [(c.code, c.names["nl"], c.names["fr"], c.names["en"])
-         for c in vocab.categories.values()],
-    )
-    conn.executemany(
-        """INSERT INTO products (code, category, name_nl, name_fr, name_en, synonyms,
-                                 season_months) VALUES (?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (code) DO UPDATE SET category = excluded.category,
-             name_nl = excluded.name_nl, name_fr = excluded.name_fr,
-             name_en = excluded.name_en, synonyms = excluded.synonyms,
-             season_months = excluded.season_months""",
-        [(p.code, p.category, p.names["nl"], p.names["fr"], p.names["en"],
-          "|".join(p.synonyms), format_months(p.season_months))
-         for p in vocab.products.values()],
-    )
+    db = Database(conn)  # inside the caller's transaction: sqlite-utils uses a savepoint
+    db["product_categories"].upsert_all(
+        ({"code": c.code, **{f"name_{lang}": c.names[lang] for lang in ("nl", "fr", "en")}}
+         for c in vocab.categories.values()), pk="code")
+    db["products"].upsert_all(
+        ({"code": p.code, "category": p.category,
+          **{f"name_{lang}": p.names[lang] for lang in ("nl", "fr", "en")},
+          "synonyms": "|".join(p.synonyms), "season_months": format_months(p.season_months)}
+         for p in vocab.products.values()), pk="code")
     upsert_source(conn, "products", **REFERENCE_SOURCES["products"])
     return len(vocab.products)

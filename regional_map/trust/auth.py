@@ -1,27 +1,18 @@
-"""Accounts of moderators and network editors: argon2 passwords, sessions, CSRF, roles.
+"""Accounts of moderators and network editors: argon2 passwords, roles, the login throttle.
 
-Plain functions over a connection (``create_user``, ``authenticate``, ``can_edit_place``) and a
-few Flask helpers (``current_user``, ``login_required``, ``csrf_protect``). Session cookies are
-HttpOnly, SameSite=Lax and Secure (``REGIONAL_MAP_SESSION_COOKIE_SECURE``).
+Plain functions over a connection (``create_user``, ``authenticate``, ``can_edit_place``); the
+sessions, cookies and CSRF of the web are in :mod:`regional_map.web.auth`.
 """
 
 from __future__ import annotations
 
-import hmac
 import secrets
 import sqlite3
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable
-from datetime import timedelta
-from functools import wraps
-from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 
 from regional_map.networks.records import network_place_ids  # noqa: F401 - editors' scope, re-exported
 from regional_map.places.store import utcnow
@@ -29,8 +20,6 @@ from regional_map.places.store import utcnow
 ROLES = ("admin", "moderator", "network_editor")
 MODERATING_ROLES = ("admin", "moderator")
 MIN_PASSWORD_LENGTH = 10
-CSRF_FIELD = "csrf_token"
-CSRF_HEADER = "X-CSRF-Token"
 
 # Argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): strong against
 # guessing, and quick enough that a login does not tie up a worker.
@@ -134,8 +123,6 @@ def actor(user: dict) -> str:
     return f"user:{user['username']}"
 
 
-# --- Flask side -----------------------------------------------------------------------------
-
 class LoginThrottle:
     """At most ``limit`` failed logins per client and ``window`` seconds (in memory)."""
 
@@ -154,123 +141,3 @@ class LoginThrottle:
         self._failures[key].append(time.monotonic())
 
 
-def _secret_key(db_path: str) -> str:
-    """A secret kept next to the database, made on first use, so every worker shares it."""
-    path = Path(f"{db_path}.secret")
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        key = secrets.token_urlsafe(48)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "x") as handle:  # "x": two workers starting at once keep one key
-                handle.write(key)
-            path.chmod(0o600)
-        except FileExistsError:
-            return path.read_text().strip()
-        except OSError:
-            return key
-        return key
-
-
-def init_auth(app: Flask) -> None:
-    """Cookie flags, the secret key, and ``csrf_token()`` / ``current_user`` in templates."""
-    settings = app.config["REGIONAL_MAP"]
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(str(settings["DB"]))
-    app.config.update(
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=bool(settings["SESSION_COOKIE_SECURE"]),
-        SESSION_COOKIE_NAME="regional_map_session",
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
-    )
-    app.extensions["regional_map_login_throttle"] = LoginThrottle()
-    hops = int(settings.get("PROXY_HOPS") or 0)
-    if hops > 0:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        # Only as many X-Forwarded-* entries as there are proxies we run: a client cannot
-        # choose its own address for the rate limits by sending the header itself.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    app.jinja_env.globals["csrf_token"] = csrf_token
-    app.jinja_env.globals["current_user"] = current_user
-
-
-def csrf_token() -> str:
-    """This session's CSRF token (made on first use); forms send it back in ``csrf_token``."""
-    token = session.get("csrf")
-    if not token:
-        token = session["csrf"] = secrets.token_urlsafe(32)
-    return token
-
-
-def _same_origin(value: str) -> bool:
-    parts = urlsplit(value)
-    return f"{parts.scheme}://{parts.netloc}" == request.host_url.rstrip("/")
-
-
-def csrf_protect() -> None:
-    """``before_request`` of every blueprint with forms: unsafe methods need the session's
-    token, and a browser's ``Origin`` (or ``Referer``) must be this site."""
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return
-    origin = request.headers.get("Origin")
-    if origin is not None and origin != "null" and not _same_origin(origin):
-        abort(403, "cross-site request refused")
-    if origin in (None, "null"):
-        referer = request.headers.get("Referer")
-        if referer and not _same_origin(referer):
-            abort(403, "cross-site request refused")
-    sent = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
-    expected = session.get("csrf") or ""
-    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
-        abort(403, "missing or wrong CSRF token; reload the form and try again")
-
-
-def current_user() -> dict | None:
-    if "user" not in g:
-        from regional_map.web.context import get_db
-
-        user_id = session.get("uid")
-        g.user = get_user(get_db(), user_id) if isinstance(user_id, int) else None
-    return g.user
-
-
-def login(user: dict) -> None:
-    """Start a fresh session (a new CSRF token too: no session fixation)."""
-    session.clear()
-    session.permanent = True
-    session["uid"] = user["id"]
-    session["csrf"] = secrets.token_urlsafe(32)
-    g.user = user
-
-
-def logout() -> None:
-    session.clear()
-    g.user = None
-
-
-def login_throttle() -> LoginThrottle:
-    return current_app.extensions["regional_map_login_throttle"]
-
-
-def login_required(*roles: str) -> Callable:
-    """Views for signed-in users (of ``roles``, if given): others go to the login page (GET)
-    or get 401/403 (writes)."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any):
-            user = current_user()
-            if user is None:
-                if request.method == "GET":
-                    return redirect(url_for("admin.login", next=request.full_path))
-                abort(401, "sign in first")
-            if roles and user["role"] not in roles:
-                abort(403, "your account may not do this")
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator

@@ -20,9 +20,9 @@ from regional_map.db.connection import transaction
 from regional_map.geocode.gazetteer import Gazetteer
 from regional_map.ingest.dedupe import nearby_similar
 from regional_map.ingest.rows import RowContext, RowError, normalise_row
+from regional_map.places.audit import record, record_place_changes
 from regional_map.places.store import upsert_place, upsert_source, utcnow
 from regional_map.places.vocab import load_vocabulary
-from regional_map.trust.audit import record, record_place_changes
 
 SOURCE_ID = "contributions"
 SUGGESTION_FIELDS = ("name", "kind", "description", "street", "housenumber", "postcode",

@@ -11,9 +11,9 @@ from datetime import date
 from regional_map.db.connection import transaction
 from regional_map.ingest.rows import RowError, normalise_website
 from regional_map.model import LINK_TYPES, PLACE_KINDS, STATUSES
+from regional_map.places.audit import apply_place_edit, record
 from regional_map.places.store import upsert_link
 from regional_map.places.vocab import load_vocabulary
-from regional_map.trust.audit import apply_place_edit, record
 from regional_map.trust.auth import actor, can_edit_place, is_moderator, network_place_ids
 
 EDITABLE = ("name", "kind", "description", "street", "housenumber", "postcode", "city",

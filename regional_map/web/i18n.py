@@ -11,6 +11,7 @@ from flask import Flask
 from flask_babel import Babel, gettext, lazy_gettext, ngettext
 
 from regional_map.resources import translations_dir
+from regional_map.web.context import current_language
 
 TRANSLATIONS = translations_dir()
 
@@ -18,7 +19,6 @@ __all__ = ["gettext", "lazy_gettext", "ngettext", "init_i18n", "TRANSLATIONS"]
 
 
 def init_i18n(app: Flask) -> None:
-    from regional_map.web.context import current_language
 
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     app.config["BABEL_DEFAULT_LOCALE"] = "en"

@@ -20,6 +20,7 @@ from typing import Any
 
 from regional_map.model import LANGUAGES
 from regional_map.places.filters import FILTERS, Param, paging_params
+from regional_map.web.ogc_features import COLLECTION_ID
 from regional_map.web.openapi_schemas import COMPONENT_SCHEMAS, ERROR_RESPONSES
 
 OPENAPI_VERSION = "3.1.0"
@@ -221,7 +222,6 @@ def _core_paths() -> dict[str, dict]:
 
 
 def _ogc_paths() -> dict[str, dict]:
-    from regional_map.web.ogc_features import COLLECTION_ID
 
     tag = "OGC API - Features"
     fmt = param("f", "json (default for programs) or html.",

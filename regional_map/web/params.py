@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+from flask import has_app_context
+
 from regional_map.places.filters import (
     MAX_RADIUS_KM,
     PAYMENT_CODES,
@@ -24,6 +26,7 @@ from regional_map.places.filters import (
     parse_latlon,
     parse_number,
 )
+from regional_map.web.context import settings
 
 __all__ = ["MAX_RADIUS_KM", "PAYMENT_CODES", "RADII_KM", "parse_bbox", "parse_bool",
            "parse_datetime", "parse_int", "parse_latlon", "parse_number", "parse_place_filter"]
@@ -33,5 +36,6 @@ def parse_place_filter(args: Mapping[str, str], *, max_limit: int = 1000,
                        default_limit: int = 100, tz: str = "Europe/Brussels",
                        now: datetime | None = None) -> PlaceFilter:
     """Read every place filter from query parameters; raises ``BadParameter``."""
-    return parse(args, ParseContext(tz=tz, now=now, max_limit=max_limit),
+    hide = settings()["HIDE_AFTER_MONTHS"] if has_app_context() else None
+    return parse(args, ParseContext(tz=tz, now=now, max_limit=max_limit, hide_after_months=hide),
                  default_limit=default_limit)

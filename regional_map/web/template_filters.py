@@ -7,7 +7,9 @@ from datetime import date
 from babel.dates import format_date, get_month_names
 from flask import Flask
 
+from regional_map.places.freshness import state as freshness_state
 from regional_map.places.vocab import format_months
+from regional_map.web.context import settings
 from regional_map.web.i18n import gettext as _
 
 
@@ -42,6 +44,13 @@ def months(values: tuple[int, ...], lang: str) -> str:
 
 def payment_label(code: str) -> str:
     return _(PAYMENT_LABELS.get(code, code))
+
+
+def place_freshness(place: dict, today: date | None = None) -> str:
+    """``fresh``, ``stale`` or ``hidden`` by this app's months (``place | freshness``)."""
+    cfg = settings()
+    return freshness_state(place, today or date.today(), cfg["STALE_MONTHS"],
+                           cfg["HIDE_AFTER_MONTHS"])
 
 
 def register_template_filters(app: Flask) -> None:

@@ -132,18 +132,24 @@ class SqlPath(AnswerPath):
     def cluster(self, conn: sqlite3.Connection, f: PlaceFilter, zoom: int) -> dict:
         query = Query(f)
         total = self.count(conn, f)
-        if query.tests or total <= SINGLE_POINTS_BELOW or zoom >= MAX_CLUSTER_ZOOM:
+        if total <= SINGLE_POINTS_BELOW or zoom >= MAX_CLUSTER_ZOOM:
             page = self.find(conn, f.but(limit=MAX_SINGLE_POINTS, offset=0, sort="name"),
                              count=False)
             return {"total": total, "clusters": [], "places": page.items}
         shift = cell_shift(zoom)
-        cells = conn.execute(
-            f"""SELECT p.mx >> ? AS cx, p.my >> ? AS cy, COUNT(*) AS n,
-                       AVG(p.lat) AS lat, AVG(p.lon) AS lon, MIN(p.num) AS num,
-                       MIN(p.lon) AS minlon, MIN(p.lat) AS minlat,
-                       MAX(p.lon) AS maxlon, MAX(p.lat) AS maxlat
-                {query.sql} GROUP BY cx, cy""",  # noqa: S608 - fixed text with ? params
-            [shift, shift, *query.params]).fetchall()
+        if query.tests:  # opening hours: test each place in Python, then group the same way
+            cells = _cells_in_python(query.keep(conn.execute(
+                f"SELECT p.num, p.mx >> ? AS cx, p.my >> ? AS cy, p.lat, p.lon, "  # noqa: S608
+                f"p.opening_hours, p.country {query.sql} ORDER BY p.num",
+                [shift, shift, *query.params]).fetchall(), f))
+        else:
+            cells = conn.execute(
+                f"""SELECT p.mx >> ? AS cx, p.my >> ? AS cy, COUNT(*) AS n,
+                           AVG(p.lat) AS lat, AVG(p.lon) AS lon, MIN(p.num) AS num,
+                           MIN(p.lon) AS minlon, MIN(p.lat) AS minlat,
+                           MAX(p.lon) AS maxlon, MAX(p.lat) AS maxlat
+                    {query.sql} GROUP BY cx, cy""",  # noqa: S608 - fixed text with ? params
+                [shift, shift, *query.params]).fetchall()
         clusters, singles = [], []
         for cell in cells:
             if cell["n"] == 1:
@@ -156,3 +162,30 @@ class SqlPath(AnswerPath):
         # In key order, as every path lists a view's single places.
         places = places_by_nums(conn, sorted(singles)) or []
         return {"total": total, "clusters": clusters, "places": places}
+
+
+def _cells_in_python(rows: list) -> list[dict]:
+    """What ``GROUP BY cx, cy`` gives, for rows SQL could not filter itself."""
+    cells: dict[tuple[int, int], dict] = {}
+    for r in rows:
+        cell = cells.get((r["cx"], r["cy"]))
+        if cell is None:
+            cells[(r["cx"], r["cy"])] = {"n": 1, "lat": r["lat"], "lon": r["lon"],
+                                         "num": r["num"], "minlon": r["lon"],
+                                         "minlat": r["lat"], "maxlon": r["lon"],
+                                         "maxlat": r["lat"]}
+            continue
+        cell["n"] += 1
+        cell["lat"] += r["lat"]
+        cell["lon"] += r["lon"]
+        cell["num"] = min(cell["num"], r["num"])
+        cell["minlon"], cell["maxlon"] = min(cell["minlon"], r["lon"]), max(cell["maxlon"],
+                                                                              r["lon"])
+        cell["minlat"], cell["maxlat"] = min(cell["minlat"], r["lat"]), max(cell["maxlat"],
+                                                                              r["lat"])
+    out = []
+    for key in sorted(cells):
+        cell = cells[key]
+        cell["lat"], cell["lon"] = cell["lat"] / cell["n"], cell["lon"] / cell["n"]
+        out.append(cell)
+    return out

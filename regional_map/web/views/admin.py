@@ -16,21 +16,16 @@ from flask import (
 
 from regional_map.db.connection import transaction
 from regional_map.model import LINK_TYPES, PLACE_KINDS, STATUSES
-from regional_map.places import freshness
+from regional_map.places import audit, freshness
 from regional_map.places.rows import get_place
-from regional_map.trust import audit, contributions
+from regional_map.trust import contributions
 from regional_map.trust.auth import (
     MODERATING_ROLES,
     actor,
     authenticate,
     can_edit_place,
-    csrf_protect,
-    current_user,
     is_moderator,
-    login,
-    login_required,
-    login_throttle,
-    logout,
+    network_place_ids,
 )
 from regional_map.trust.moderation import (
     EditError,
@@ -42,7 +37,17 @@ from regional_map.trust.moderation import (
     place_links,
     remove_link,
 )
+from regional_map.web.auth import (
+    csrf_protect,
+    current_user,
+    init_auth,
+    login,
+    login_required,
+    login_throttle,
+    logout,
+)
 from regional_map.web.context import current_language, get_db, settings
+from regional_map.web.template_filters import place_freshness
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(csrf_protect)
@@ -110,7 +115,6 @@ def _network_places(conn, user: dict) -> list[dict]:
     """A network editor's places (what they may edit), by name."""
     if user["role"] != "network_editor":
         return []
-    from regional_map.trust.auth import network_place_ids
 
     ids = sorted(network_place_ids(conn, user["network_id"]))
     return [dict(r) for r in conn.execute(
@@ -186,7 +190,7 @@ def place(place_id: str):
         owner_token=freshness.owner_token_info(conn, place_id),
         history=audit.history(conn, "place", place_id) if is_moderator(user) else [],
         kinds=[(code, term.label(lang)) for code, term in PLACE_KINDS.items()],
-        statuses=STATUSES, freshness=freshness.place_state(found), sources=[],
+        statuses=STATUSES, freshness=place_freshness(found), sources=[],
         links=place_links(conn, place_id), link_types=list(LINK_TYPES),
     ), status
 
@@ -227,7 +231,6 @@ def revert(change_id: int):
 
 def register_trust(app) -> None:
     """Sessions, CSRF and the freshness filter of accounts, moderation and contributions."""
-    from regional_map.trust.auth import init_auth
 
     init_auth(app)
-    app.add_template_filter(freshness.place_state, "freshness")
+    app.add_template_filter(place_freshness, "freshness")

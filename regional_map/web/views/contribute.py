@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template, request
 
 from regional_map.model import PLACE_KINDS, STATUSES
-from regional_map.places.freshness import OWNER_FIELDS, confirm_place, place_for_token, place_state
+from regional_map.places.audit import apply_place_edit
+from regional_map.places.freshness import OWNER_FIELDS, confirm_place, place_for_token
 from regional_map.places.rows import get_place
-from regional_map.trust.auth import csrf_protect
 from regional_map.trust.contributions import (
     HONEYPOT_FIELD,
     SubmissionError,
@@ -16,8 +16,10 @@ from regional_map.trust.contributions import (
     suggest_place,
 )
 from regional_map.trust.moderation import EditError, clean_edit
+from regional_map.web.auth import csrf_protect
 from regional_map.web.context import current_language, get_db, settings
 from regional_map.web.i18n import gettext as _
+from regional_map.web.template_filters import place_freshness
 
 bp = Blueprint("contribute", __name__, url_prefix="/contribute")
 bp.before_request(csrf_protect)
@@ -95,7 +97,6 @@ def owner(token: str):
             confirm_place(conn, place_id, who)
             message = _("Thank you: the entry is confirmed as correct.")
         else:
-            from regional_map.trust.audit import apply_place_edit
 
             fields = {k: request.form.get(k, "") for k in OWNER_FIELDS if k in request.form}
             try:
@@ -112,5 +113,5 @@ def owner(token: str):
                 error = str(exc)
     place = get_place(conn, place_id)
     return render_template("contribute/owner.html", place=place, token=token, message=message,
-                           error=error, statuses=STATUSES, freshness=place_state(place),
+                           error=error, statuses=STATUSES, freshness=place_freshness(place),
                            sources=[]), 400 if error else 200

@@ -27,12 +27,13 @@ from regional_map.municipalities.showcase import (
     municipality_name,
     with_boundary_sources,
 )
-from regional_map.places.engine import find_places
+from regional_map.places.directory import decorate
+from regional_map.places.engine import bounds_of, find_places
 from regional_map.places.stats import attributions
 from regional_map.web.context import current_language, get_db, settings
 from regional_map.web.errors import ApiError, BadParameter
 from regional_map.web.i18n import gettext as _
-from regional_map.web.params import parse_place_filter
+from regional_map.web.params import parse_int, parse_place_filter
 from regional_map.web.views.pages import map_messages, now
 
 bp = Blueprint("embed", __name__)
@@ -66,11 +67,9 @@ def embed():
                                tz=cfg["TIMEZONE"], now=now())
         page = find_places(get_db(), f, lang=lang)
         total = page.total
-        from regional_map.places.directory import decorate
 
         items = decorate(page.items, lang=lang, at=now(), tz=cfg["TIMEZONE"])
         if bounds is None and total:
-            from regional_map.places.engine import bounds_of
 
             bounds = bounds_of(get_db(), f)
     except BadParameter as exc:
@@ -117,7 +116,6 @@ def _builder_result(args: dict[str, str], height: int) -> dict:
 @bp.get("/embed/builder")
 def builder():
     """A form that builds the iframe snippet, with a live preview of exactly that snippet."""
-    from regional_map.web.params import parse_int
 
     args = embed_args(request.args)
     error = None
@@ -159,7 +157,6 @@ def oembed():
     except BadParameter as exc:
         raise ApiError(404, f"cannot embed that URL: {exc.message}") from None
     maxwidth = maxheight = None
-    from regional_map.web.params import parse_int
 
     if request.args.get("maxwidth"):
         maxwidth = parse_int(request.args["maxwidth"], "maxwidth", 300, 5000)

@@ -7,8 +7,13 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
+from regional_map.errors import BadParameter
 from regional_map.formats.geojson import feature_collection, place_feature
+from regional_map.municipalities.boundaries import boundary
+from regional_map.municipalities.coverage import DEFAULT_KM, MAX_KM, coverage_gaps, coverage_of
 from regional_map.municipalities.showcase import (
+    assignment_methods,
+    counts_by_kind,
     get_municipality,
     list_municipalities,
     municipality_filter,
@@ -16,11 +21,15 @@ from regional_map.municipalities.showcase import (
     showcase,
     with_boundary_sources,
 )
+from regional_map.places.directory import decorate
+from regional_map.places.engine import find_places
 from regional_map.places.exports import EXPORT_FORMATS, export_places
 from regional_map.places.stats import attributions
 from regional_map.web.context import current_language, get_db, settings
 from regional_map.web.errors import ApiError
+from regional_map.web.openapi import item_operation, list_operation, param, register_path
 from regional_map.web.params import parse_number as _number
+from regional_map.web.template_filters import dayname
 from regional_map.web.views.pages import now, wants_json
 
 bp = Blueprint("municipalities", __name__)
@@ -75,8 +84,9 @@ def index():
 
 
 def _showcase_data(code: str) -> dict:
-    data = showcase(get_db(), code, lang=current_language(), at=now(),
-                    tz=settings()["TIMEZONE"])
+    cfg = settings()
+    data = showcase(get_db(), code, lang=current_language(), at=now(), tz=cfg["TIMEZONE"],
+                    hide_after_months=cfg["HIDE_AFTER_MONTHS"])
     if data is None:
         raise ApiError(404, f"no municipality with code {code!r}")
     return data
@@ -107,8 +117,6 @@ def page(code: str):
     """The showcase a city links to: its boundary, places, season, markets, buyers, networks."""
     if wants_json():
         return _showcase_json(code)
-    from regional_map.places.directory import decorate
-    from regional_map.web.template_filters import dayname
 
     if get_municipality(get_db(), code) is None:
         abort(404)
@@ -136,13 +144,19 @@ def page(code: str):
     )
 
 
+def _filter(code: str, limit: int):
+    cfg = settings()
+    return municipality_filter(code, at=now(), tz=cfg["TIMEZONE"], limit=limit,
+                               hide_after_months=cfg["HIDE_AFTER_MONTHS"])
+
+
 @bp.get("/municipalities/<code>/places.<fmt>")
 def download(code: str, fmt: str):
     """The municipality's places as a file (GeoJSON or CSV), with the sources' licences."""
     if fmt not in DOWNLOAD_FORMATS:
         raise ApiError(404, f"no download format {fmt!r}; use {', '.join(DOWNLOAD_FORMATS)}")
     _found(code)
-    f = municipality_filter(code, at=now(), tz=settings()["TIMEZONE"], limit=100_000)
+    f = _filter(code, limit=100_000)
     data, _count = export_places(get_db(), f, fmt, lang=current_language())
     return Response(data, content_type=EXPORT_FORMATS[fmt], headers={
         "Content-Disposition": f'attachment; filename="regional-map-{code}.{fmt}"'})
@@ -166,16 +180,12 @@ def api_list():
 @bp.get("/api/municipalities/<code>")
 def api_one(code: str):
     """One municipality as a GeoJSON Feature: its boundary (null where none is shipped)."""
-    from regional_map.municipalities.boundaries import boundary
-    from regional_map.municipalities.showcase import assignment_methods, counts_by_kind
-    from regional_map.places.engine import find_places
 
     lang = current_language()
     m = _found(code)
     conn = get_db()
     shape = boundary(conn, code)
-    page = find_places(conn, municipality_filter(code, at=now(), tz=settings()["TIMEZONE"],
-                                                 limit=100_000), lang=lang)
+    page = find_places(conn, _filter(code, limit=100_000), lang=lang)
     feature = {
         "type": "Feature", "id": code,
         "geometry": shape["geometry"] if shape else None,
@@ -194,8 +204,6 @@ def api_one(code: str):
 
 
 def _km() -> float:
-    from regional_map.errors import BadParameter
-    from regional_map.municipalities.coverage import DEFAULT_KM, MAX_KM
 
     km = DEFAULT_KM
     if request.args.get("km"):
@@ -209,8 +217,6 @@ def _km() -> float:
 def api_region_coverage():
     """Coverage gaps of the region (every municipality with a boundary), of one ``country``
     (BE, NL) or of the ``municipality`` codes given: one feature per municipality."""
-    from regional_map.errors import BadParameter
-    from regional_map.municipalities.coverage import coverage_of
 
     km = _km()
     country = request.args.get("country") or None
@@ -226,7 +232,6 @@ def api_region_coverage():
 def api_coverage(code: str):
     """Parts of the municipality more than ``km`` (default 5) from a farm shop, market or
     pickup point, as GeoJSON."""
-    from regional_map.municipalities.coverage import coverage_gaps
 
     km = _km()
     _found(code)
@@ -240,7 +245,6 @@ def api_coverage(code: str):
 
 
 def _document_api() -> None:
-    from regional_map.web.openapi import item_operation, list_operation, param, register_path
 
     item = {"type": "object"}
     register_path("/api/municipalities", "get", list_operation(

@@ -29,6 +29,14 @@ from regional_map.places.rows import get_place
 from regional_map.places.stats import attributions
 from regional_map.web.context import current_language, get_db, settings
 from regional_map.web.errors import ApiError, BadParameter
+from regional_map.web.openapi import (
+    ERROR_RESPONSES,
+    item_operation,
+    json_response,
+    list_operation,
+    param,
+    register_path,
+)
 from regional_map.web.params import RADII_KM, parse_int
 from regional_map.web.views.pages import wants_json
 
@@ -240,14 +248,6 @@ def api_match():
 
 def _document_api() -> None:
     """Describe these endpoints in the OpenAPI document (``/api/openapi.json``)."""
-    from regional_map.web.openapi import (
-        ERROR_RESPONSES,
-        item_operation,
-        json_response,
-        list_operation,
-        param,
-        register_path,
-    )
 
     item = {"type": "object"}
     geojson = {"type": "object", "required": ["type", "features"],

@@ -17,12 +17,14 @@ from regional_map.formats.geojson import feature_collection, place_feature
 from regional_map.formats.jsonld import place_jsonld
 from regional_map.hours.opening import week_table
 from regional_map.model import LANGUAGES, PLACE_KINDS
+from regional_map.networks.records import links_of_place
 from regional_map.places.directory import apply_where, decorate
 from regional_map.places.engine import bounds_of, find_places
 from regional_map.places.rows import get_place
 from regional_map.places.stats import attributions
 from regional_map.places.vocab import load_vocabulary
 from regional_map.web.context import current_language, get_db, settings
+from regional_map.web.errors import ApiError
 from regional_map.web.i18n import gettext as _
 from regional_map.web.params import RADII_KM, parse_place_filter
 
@@ -206,7 +208,6 @@ def place(place_id: str):
     found = get_place(conn, place_id)
     if found is None:
         if wants_json():
-            from regional_map.web.errors import ApiError
 
             raise ApiError(404, f"no place with id {place_id!r}")
         abort(404)
@@ -236,9 +237,5 @@ def place(place_id: str):
 
 
 def _place_links(conn, place_id: str, lang: str) -> list[dict]:
-    """The place's links in both directions, when the networks feature is installed."""
-    try:
-        from regional_map.networks.records import links_of_place
-    except ImportError:
-        return []
+    """The place's links in both directions."""
     return links_of_place(conn, place_id, lang)

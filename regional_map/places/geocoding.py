@@ -9,7 +9,7 @@ from typing import Any
 
 from regional_map.db.connection import transaction
 from regional_map.geo import mercator
-from regional_map.geocode.online import make_geocoder
+from regional_map.geocode.services import make_geocoder
 from regional_map.model import precision_rank
 from regional_map.places.store import utcnow
 
