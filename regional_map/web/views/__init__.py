@@ -9,6 +9,7 @@ from regional_map.web.views import (
     api,
     assets,
     contribute,
+    dfc,
     embed,
     municipalities,
     networks,
@@ -26,6 +27,7 @@ BLUEPRINTS = (
     contribute.bp,      # public suggestions and problem reports
     municipalities.bp,  # showcases, boundaries, coverage
     embed.bp,           # the embeddable map, its builder and oEmbed
+    dfc.bp,             # /api/dfc: DFC JSON-LD enterprises, context, taxonomy
 )
 
 REGISTRARS = (admin.register_trust,)  # sessions, CSRF and the freshness filter
