@@ -13,11 +13,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from urllib.parse import quote
 
-from regional_map.exchange.dfc_taxonomy import DFC_PT, Taxonomy
+from regional_map.exchange.dfc_taxonomy import DFC_PT, OWN_CONTEXT_PATH, Taxonomy
 from regional_map.hours.opening import week_table
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-CONTEXT_PATH = "api/dfc/context.jsonld"
+CONTEXT_PATH = OWN_CONTEXT_PATH
 
 
 def enterprise_url(base: str, entity_id: str) -> str:

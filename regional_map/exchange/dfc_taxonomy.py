@@ -34,6 +34,9 @@ KNOWN_CONTEXTS = (
 )
 
 
+OWN_CONTEXT_PATH = "api/dfc/context.jsonld"  # where this app serves it (views/dfc.py)
+
+
 class ContextUnavailable(ValueError):
     """A JSON-LD document names a remote context that is not shipped (no network is used)."""
 
@@ -63,7 +66,9 @@ def offline_loader(own_context_urls: tuple[str, ...] = ()):
     context_urls = set(KNOWN_CONTEXTS) | set(own_context_urls)
 
     def load(url: str, options: dict | None = None) -> dict:
-        if url in context_urls or url.rstrip("/") in context_urls:
+        # Any Regional Map's context (whatever its host) is this one: exports re-import.
+        if (url in context_urls or url.rstrip("/") in context_urls
+                or url.endswith("/" + OWN_CONTEXT_PATH)):
             document = context_document()
         elif url.endswith("/productTypes.jsonld"):
             document = taxonomy_document()

@@ -77,7 +77,9 @@ def context():
 @bp.get("/product-types.jsonld")
 def product_types():
     """The product-type taxonomy (SKOS) that products are typed with."""
-    return cached(None, "document", lambda: _json_ld(taxonomy_document()), _media_type())
+    # The shipped file names its context relative to itself; served here it names ours.
+    body = {**taxonomy_document(), "@context": f"{_base()}{dfc_export.CONTEXT_PATH}"}
+    return cached(None, "document", lambda: _json_ld(body), _media_type(), _base())
 
 
 @bp.get("/enterprises")
