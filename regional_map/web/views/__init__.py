@@ -14,6 +14,7 @@ from regional_map.web.views import (
     municipalities,
     networks,
     ogc,
+    osm,
     pages,
 )
 
@@ -28,6 +29,8 @@ BLUEPRINTS = (
     municipalities.bp,  # showcases, boundaries, coverage
     embed.bp,           # the embeddable map, its builder and oEmbed
     dfc.bp,             # /api/dfc: DFC JSON-LD enterprises, context, taxonomy
+    osm.bp,             # /api/osm: differences with the last OSM import
 )
 
-REGISTRARS = (admin.register_trust,)  # sessions, CSRF and the freshness filter
+REGISTRARS = (admin.register_trust,  # sessions, CSRF and the freshness filter
+              osm.register)       # the place page's OSM links
