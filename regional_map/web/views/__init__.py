@@ -11,6 +11,7 @@ from regional_map.web.views import (
     contribute,
     dfc,
     embed,
+    feeds,
     municipalities,
     networks,
     ogc,
@@ -30,6 +31,7 @@ BLUEPRINTS = (
     embed.bp,           # the embeddable map, its builder and oEmbed
     dfc.bp,             # /api/dfc: DFC JSON-LD enterprises, context, taxonomy
     osm.bp,             # /api/osm: differences with the last OSM import
+    feeds.bp,           # /feeds: Atom and JSON Feed of changes; /recent
 )
 
 REGISTRARS = (admin.register_trust,  # sessions, CSRF and the freshness filter
