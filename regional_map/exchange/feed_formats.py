@@ -7,6 +7,7 @@ place name with markup stays text in every reader.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,6 +39,16 @@ class FeedInfo:
     lang: str
     place_url: Callable[[str], str]
     rights: str
+
+
+# Characters XML 1.0 cannot hold (control characters, lone surrogates, U+FFFE/FFFF): a query
+# parameter or a name holding one must not make the feed unwritable.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters XML cannot carry."""
+    return _NOT_XML.sub("", text)
 
 
 def _stamp(text: str) -> datetime:
@@ -75,24 +86,24 @@ def atom(entries: list[FeedEntry], info: FeedInfo) -> bytes:
     feed = FeedGenerator()
     feed.id(info.feed_url)
     feed.title(labels["title"])
-    feed.subtitle(info.subtitle or labels["title"])
+    feed.subtitle(xml_safe(info.subtitle) or labels["title"])
     feed.author({"name": "Regional Map"})
     feed.link(href=info.feed_url, rel="self", type="application/atom+xml")
     feed.link(href=info.home_url, rel="alternate", type="text/html")
     feed.language(info.lang)
-    feed.rights(info.rights)
+    feed.rights(xml_safe(info.rights))
     feed.updated(_stamp(entries[0].at) if entries else datetime(2000, 1, 1, tzinfo=UTC))
     for entry in reversed(entries):  # feedgen prepends: add oldest first
         item = feed.add_entry()
         item.id(_entry_id(entry, info))
-        item.title(entry_title(entry, info.lang))
+        item.title(xml_safe(entry_title(entry, info.lang)))
         item.updated(_stamp(entry.at))
         item.published(_stamp(entry.at))
         item.link(href=info.place_url(entry.place["id"]), rel="alternate", type="text/html")
-        item.content(entry_text(entry, info.lang), type="text")
+        item.content(xml_safe(entry_text(entry, info.lang)), type="text")
         item.category(term=entry.change_type, label=labels[entry.change_type])
         item.category(term=entry.place["kind"])
-        item.author({"name": entry.who})
+        item.author({"name": xml_safe(entry.who)})
     return feed.atom_str(pretty=True)
 
 
