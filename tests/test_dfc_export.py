@@ -36,6 +36,11 @@ def test_enterprises_expand_with_the_apps_context_to_dfc_enterprises(client):
     assert egg_type == DFC_PT + "egg"
     typed = [p for p in products if p.get(DFC_B + "hasType", [{}])[0].get("@id") == egg_type]
     assert len(typed) == 5
+    # The licence travels with the data: each enterprise names its dataset, which says ODbL.
+    [dataset] = nodes_by_type(expanded, RM + "Dataset")
+    assert dataset[RM + "licence"][0]["@value"] == "ODbL-1.0"
+    assert "OpenStreetMap" in dataset[RM + "attribution"][0]["@value"]
+    assert all(e[RM + "source"][0]["@id"] == dataset["@id"] for e in enterprises)
 
 
 def test_expand_then_compact_against_the_shipped_context_gives_the_same_graph(client):

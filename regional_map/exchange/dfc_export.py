@@ -63,6 +63,8 @@ def place_nodes(place: dict, base: str, *, taxonomy: Taxonomy, product_names: di
         "dfc-b:hasAddress": address["@id"], "rm:kind": place["kind"],
         "rm:status": place["status"], "rm:licence": place["licence"] or "",
     }
+    if place.get("source_id"):
+        enterprise["rm:source"] = {"@id": source_url(base, place["source_id"])}
     if place["description"]:
         enterprise["dfc-b:hasDescription"] = place["description"]
     if place["website"]:
@@ -102,6 +104,17 @@ def place_nodes(place: dict, base: str, *, taxonomy: Taxonomy, product_names: di
             enterprise["dfc-b:hasPhysicalPlace"] = physical["@id"]
             nodes.append(physical)
     return nodes
+
+
+def source_url(base: str, source_id: str) -> str:
+    return f"{base}api/sources/{quote(source_id, safe='')}"
+
+
+def source_nodes(sources: list[dict], base: str, used: set[str]) -> list[dict]:
+    """The datasets the places came from, with licence and attribution (ODbL for OSM)."""
+    return [{"@id": source_url(base, s["id"]), "@type": "rm:Dataset", "dfc-b:name": s["name"],
+             "rm:licence": s["licence"] or "", "rm:attribution": s["attribution"] or s["name"]}
+            for s in sources if s["id"] in used]
 
 
 def network_nodes(network: dict, base: str, member_ids: list[str]) -> list[dict]:

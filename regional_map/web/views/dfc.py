@@ -19,7 +19,7 @@ from regional_map.exchange import dfc_export
 from regional_map.exchange.dfc_records import network_members, networks_of_places
 from regional_map.exchange.dfc_taxonomy import context_document, load_taxonomy, taxonomy_document
 from regional_map.networks.records import get_network, list_networks
-from regional_map.places.queries import find_places, get_place
+from regional_map.places.queries import attributions, find_places, get_place
 from regional_map.places.vocab import load_vocabulary
 from regional_map.web import openapi
 from regional_map.web.context import current_language, get_db, settings
@@ -59,6 +59,8 @@ def _place_nodes(places: list[dict], lang: str) -> list[dict]:
         nodes.extend(dfc_export.place_nodes(
             place, _base(), taxonomy=load_taxonomy(), product_names=names,
             network_ids=memberships.get(place["id"], []), tz=tz, today=today))
+    used = {p["source_id"] for p in places if p["source_id"]}
+    nodes.extend(dfc_export.source_nodes(attributions(conn), _base(), used))
     return nodes
 
 
