@@ -57,6 +57,7 @@ def test_a_file_written_after_ofns_published_example_imports(empty_conn):
     dairy = places["10001"]
     assert dairy["products"] == ["milk"]
     assert dairy["geocode_precision"] == "postcode" and dairy["city"] == "Leuven"
+    assert farm["country"] == dairy["country"] == "BE"  # a name, and an EU authority IRI
 
 
 def test_dfc_import_has_the_report_dry_run_and_reimport_semantics(empty_conn):

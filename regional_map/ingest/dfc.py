@@ -128,6 +128,14 @@ def _hours(nodes: dict[str, dict], enterprise: dict) -> str:
     return "; ".join(f"{day} {','.join(spans[day])}" for day in _DAYS.values() if day in spans)
 
 
+def _country(address: dict) -> str:
+    """A country name or code, or the code at the end of a country IRI (DFC 1.8 writes
+    ``…/authority/country/BEL``); the importer's gazetteer reads names, ISO2 and ISO3."""
+    value = _text(address, DFC_B + "hasCountry") or next(
+        iter(_refs(address, DFC_B + "hasCountry")), "")
+    return value.rstrip("/").rsplit("/", 1)[-1] if "/" in value else value
+
+
 def _row(line: int, nodes: dict[str, dict], enterprise: dict) -> RawRow:
     address = next((nodes.get(r, {}) for r in _refs(enterprise, DFC_B + "hasAddress")), {})
     phone = _text(enterprise, DFC_B + "phoneNumber")
@@ -141,7 +149,7 @@ def _row(line: int, nodes: dict[str, dict], enterprise: dict) -> RawRow:
         "address": _text(address, DFC_B + "hasStreet"),
         "postcode": _text(address, DFC_B + "hasPostalCode"),
         "city": _text(address, DFC_B + "hasCity"),
-        "country": _text(address, DFC_B + "hasCountry"),
+        "country": _country(address),
         "opening_hours": _hours(nodes, enterprise),
         "products": _product_terms(nodes, enterprise),
         "website": _text(enterprise, DFC_B + "websitePage"),
