@@ -18,6 +18,7 @@ from regional_map.db.connection import transaction
 from regional_map.geocode.gazetteer import Gazetteer
 from regional_map.ingest.columns import MappingError, load_mapping, recognise_columns
 from regional_map.ingest.dedupe import likely_duplicates
+from regional_map.ingest.dfc import is_dfc_file, read_dfc
 from regional_map.ingest.osm import OSM_ATTRIBUTION, OSM_LICENCE, looks_like_osm, osm_to_fields
 from regional_map.ingest.readers import ReadError, open_source
 from regional_map.ingest.rows import PlaceRow, RowContext, RowError, normalise_row
@@ -102,7 +103,7 @@ def import_file(conn: sqlite3.Connection, path: str | Path, *, source: str | Non
     if default_kind and default_kind not in PLACE_KINDS:
         raise ImportFailed(f"unknown kind {default_kind!r}; known: {', '.join(PLACE_KINDS)}")
     try:
-        source_file = open_source(path)
+        source_file = read_dfc(path) if is_dfc_file(path) else open_source(path)
         explicit = load_mapping(mapping) if mapping else None
     except (ReadError, MappingError) as exc:
         raise ImportFailed(str(exc)) from exc

@@ -9,10 +9,13 @@ from regional_map.web.views import (
     api,
     assets,
     contribute,
+    dfc,
     embed,
+    feeds,
     municipalities,
     networks,
     ogc,
+    osm,
     pages,
 )
 
@@ -26,6 +29,10 @@ BLUEPRINTS = (
     contribute.bp,      # public suggestions and problem reports
     municipalities.bp,  # showcases, boundaries, coverage
     embed.bp,           # the embeddable map, its builder and oEmbed
+    dfc.bp,             # /api/dfc: DFC JSON-LD enterprises, context, taxonomy
+    osm.bp,             # /api/osm: differences with the last OSM import
+    feeds.bp,           # /feeds: Atom and JSON Feed of changes; /recent
 )
 
-REGISTRARS = (admin.register_trust,)  # sessions, CSRF and the freshness filter
+REGISTRARS = (admin.register_trust,  # sessions, CSRF and the freshness filter
+              osm.register)       # the place page's OSM links
