@@ -1,7 +1,7 @@
 """gunicorn settings read automatically by ``gunicorn app:app`` from this folder.
 
 Command-line options (``--workers``, ``--bind`` …) still win; this file only adds a warm-up so
-that no visitor waits for a worker to load the map's point index (~0.75 s at 100,000 places).
+that no visitor waits for a worker to load the map's point index (``bench/`` prints how long).
 """
 
 

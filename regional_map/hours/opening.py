@@ -38,14 +38,12 @@ what the library does not do for us:
   for other countries such expressions are reported unparseable. Note that passing
   ``auto_timezone=False`` makes the library ignore ``coords`` for solar events.
 
-Performance (warm parse cache, per place, measured over the 529 real strings):
-``status`` ~10 µs (max ~18 µs; ~25 µs on a cold cache), ``status`` + ``describe``
-~13 µs, ``week_table`` ~80 µs. The raw library ``state()`` call is ~1.5 µs; most of
-the rest is finding the next opening/closing time.
+Parsed values are cached per (text, country): the map asks about the same few hundred
+strings for every place; most of a status call is finding the next opening/closing time.
 
 The work is split over four modules; import everything from this one:
-:mod:`regional_map.hours_model` (the data classes), :mod:`regional_map.hours_calendar`
-(time zones and holiday calendars), :mod:`regional_map.hours_text` (:func:`describe`
+:mod:`regional_map.hours.model` (the data classes), :mod:`regional_map.hours.calendar`
+(time zones and holiday calendars), :mod:`regional_map.hours.text` (:func:`describe`
 and :data:`MESSAGES`) and this module (parsing, :func:`status`, :func:`week_table`).
 """
 

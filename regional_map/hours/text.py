@@ -1,6 +1,6 @@
 """Wording of :mod:`regional_map.hours`: the short status line and its messages per language.
 
-:func:`describe` turns an :class:`~regional_map.hours_model.HoursStatus` into
+:func:`describe` turns an :class:`~regional_map.hours.model.HoursStatus` into
 "Nu open, sluit om 18:00" / "Ouvre samedi 08:00"; :data:`MESSAGES` holds every
 user-facing string (nl, fr, en). Import both from :mod:`regional_map.hours`.
 """

@@ -1,6 +1,6 @@
 """Networks and links: who belongs to, supplies, serves or processes for whom.
 
-Plain functions over a connection, like :mod:`regional_map.queries`. A link is typed and
+Plain functions over a connection, like :mod:`regional_map.places.engine`. A link is typed and
 directed (``<from> <type> <to>``) between places and/or networks; a network's numbers
 (members, shops, pickup points, customers) are *counted* from its links, and kept apart from
 the figures a source *states* (``stated_figures``: "120 producers", with their source).

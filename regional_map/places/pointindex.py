@@ -156,7 +156,7 @@ def point_index(conn: sqlite3.Connection) -> PointIndex | None:
 
 
 def _load(conn: sqlite3.Connection) -> PointIndex | None:
-    """Read the index in chunks (a list of 100k rows would stay in the worker's memory)."""
+    """Read the index in chunks (a list of every row would stay in the worker's memory)."""
     kinds: dict[str, int] = {}
     statuses: dict[str, int] = {}
     hours_ids: dict[tuple[str, str], int] = {}

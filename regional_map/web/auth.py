@@ -62,6 +62,13 @@ def init_auth(app: Flask) -> None:
     app.jinja_env.globals["current_user"] = current_user
 
 
+def private(response):
+    """Pages with forms or personal data: never cached, never indexed (``after_request``)."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
 def csrf_token() -> str:
     """This session's CSRF token (made on first use); forms send it back in ``csrf_token``."""
     token = session.get("csrf")

@@ -38,9 +38,9 @@ _threads = threading.local()
 def _thread_connection(path) -> sqlite3.Connection:
     """A connection per worker thread and database file, kept from request to request.
 
-    Opening one (pragmas, SQL functions, reading the schema) costs about 0.4 ms a request; a
-    kept one also keeps its prepared statements. A file replaced on disk (another inode) gets
-    a new connection.
+    Opening one (pragmas, SQL functions, reading the schema) on every request would cost
+    more than many answers; a kept one also keeps its prepared statements. A file replaced
+    on disk (another inode) gets a new connection.
     """
     try:
         stat = os.stat(path)

@@ -45,19 +45,14 @@ from regional_map.web.auth import (
     login_required,
     login_throttle,
     logout,
+    private,
 )
 from regional_map.web.context import current_language, get_db, settings
 from regional_map.web.template_filters import place_freshness
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(csrf_protect)
-
-
-@bp.after_request
-def _private(response):
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Robots-Tag"] = "noindex"
-    return response
+bp.after_request(private)
 
 
 def _safe_next(target: str | None) -> str:
