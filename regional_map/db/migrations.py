@@ -212,8 +212,16 @@ def _v6_point_index(conn: sqlite3.Connection) -> None:
     migrate_point_index(conn)
 
 
+def _v7_login_throttle(conn: sqlite3.Connection) -> None:
+    from regional_map.trust.auth import (
+        migrate_login_throttle,  # failed logins, shared by every worker
+    )
+
+    migrate_login_throttle(conn)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
-    _v1, _v2, _v3_trust, _v4_networks, _v5_boundaries, _v6_point_index)
+    _v1, _v2, _v3_trust, _v4_networks, _v5_boundaries, _v6_point_index, _v7_login_throttle)
 LATEST_VERSION = len(MIGRATIONS)
 
 
