@@ -8,6 +8,8 @@ import time
 import pytest
 import requests
 
+from regional_map.db.connection import connect
+from regional_map.publish.edition import EditionOptions, publish_edition
 from tests.processes import DEPLOY, ROOT, free_port, start_gunicorn, start_nginx, stop
 from tests.trust_world import writable_demo
 
@@ -29,11 +31,16 @@ def shipped_front(app_port: int, port: int, cache: str, edition: str = "/nonexis
 def front(demo_db_path, tmp_path_factory):
     work = tmp_path_factory.mktemp("front")
     db = writable_demo(demo_db_path, work)
+    conn = connect(db)
+    try:
+        publish_edition(conn, work / "edition", EditionOptions(tile_url=""))
+    finally:
+        conn.close()
     app_port, port = free_port(), free_port()
     app = start_gunicorn(db, app_port, workers=1, log_dir=work)
     try:
-        nginx = start_nginx(work / "nginx", shipped_front(app_port, port, str(work / "cache")),
-                            port)
+        conf = shipped_front(app_port, port, str(work / "cache"), str(work / "edition"))
+        nginx = start_nginx(work / "nginx", conf, port)
     except Exception:
         stop(app)
         raise
@@ -106,3 +113,13 @@ def test_static_files_are_served_by_nginx_without_the_application(front):
     answer = requests.get(f"{base}/static/js/map.js", timeout=10)
     assert answer.status_code == 200 and "Leaflet" in answer.text
     assert _app_saw(log, "GET", "/static/js/map.js", 0) == 0
+
+
+def test_the_published_edition_is_served_by_nginx_with_range_requests(front):
+    base, log = front
+    answer = requests.get(f"{base}/edition/places.pmtiles", timeout=10,
+                          headers={"Range": "bytes=0-126"})
+    assert answer.status_code == 206 and answer.content[:7] == b"PMTiles"
+    assert answer.headers["Content-Range"].startswith("bytes 0-126/")
+    assert requests.get(f"{base}/edition/", timeout=10).text.count("edition.js") == 1
+    assert _app_saw(log, "GET", "/edition/places.pmtiles", 0) == 0
