@@ -120,3 +120,13 @@ def test_the_command_publishes_and_reports_the_largest_tile(demo_db_path, tmp_pa
     report = json.loads(result.output)
     assert report["places"] > 1500 and report["tiles"]["largest_bytes"] < TILE_LIMIT
     assert (tmp_path / "out" / "places.pmtiles").stat().st_size > 0
+
+
+def test_an_edition_in_french_labels_its_page_kinds_and_products_in_french(demo_conn, tmp_path):
+    publish_edition(demo_conn, tmp_path / "fr", EditionOptions(tile_url="", lang="fr"))
+    page = (tmp_path / "fr" / "index.html").read_text()
+    assert 'lang="fr"' in page and "Chercher par nom, commune ou produit" in page
+    config = json.loads((tmp_path / "fr" / "edition.json").read_text())
+    assert config["texts"]["places"] == "lieux"
+    index = json.loads((tmp_path / "fr" / "search.json").read_text())
+    assert next(row for row in index["products"] if row[0] == "eggs")[1] == "Œufs"

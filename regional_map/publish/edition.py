@@ -27,6 +27,7 @@ from regional_map.places.freshness import months_before
 from regional_map.places.queries import PlaceFilter, attributions, find_places
 from regional_map.places.vocab import load_vocabulary
 from regional_map.publish.searchindex import search_index
+from regional_map.publish.texts import texts
 from regional_map.publish.tiles import TileReport, write_pmtiles
 from regional_map.resources import resource_dir
 
@@ -182,7 +183,8 @@ def _config(options: EditionOptions, places: list[dict], sources: list[dict], no
     bounds = options.region or (float(lons.min()), float(lats.min()),
                                 float(lons.max()), float(lats.max()))
     return {
-        "title": options.title, "lang": options.lang, "places": len(places),
+        "title": options.title, "lang": options.lang, "texts": texts(options.lang),
+        "places": len(places),
         "bounds": list(bounds), "tiles": "places.pmtiles", "max_zoom": options.max_zoom,
         "base_map": {"url": options.tile_url, "attribution": options.tile_attribution},
         "sources": [{"id": s["id"], "name": s["name"], "licence": s["licence"],
@@ -203,7 +205,8 @@ def _write_page(out: Path, options: EditionOptions, sources: list[dict], note: s
     env = Environment(loader=FileSystemLoader(resource_dir("templates") / "publish"),
                       autoescape=select_autoescape(default=True))
     html = env.get_template("index.html").render(
-        title=options.title, lang=options.lang, sources=sources, licence_note=note,
+        title=options.title, lang=options.lang, t=texts(options.lang), sources=sources,
+        licence_note=note,
         tile_origin=_origin(options.tile_url))
     (out / "index.html").write_text(html, encoding="utf-8")
 

@@ -71,14 +71,14 @@
       fillOpacity: 0.9, color: '#ffffff', weight: 1.5 };
   }
 
-  function detailsBody(container, feature) {
+  function detailsBody(container, feature, t) {
     const p = feature.properties || {};
     const address = [[p.street, p.housenumber].filter(Boolean).join(' '),
       [p.postcode, p.city].filter(Boolean).join(' ')].filter(Boolean).join(', ');
     if (address) container.appendChild(el('p', 'address', address));
-    if (p.opening_hours) container.appendChild(el('p', 'hours', 'Hours: ' + p.opening_hours));
+    if (p.opening_hours) container.appendChild(el('p', 'hours', t.hours + ': ' + p.opening_hours));
     if (p.products && p.products.length) {
-      container.appendChild(el('p', 'products', 'Products: ' + p.products.join(', ')));
+      container.appendChild(el('p', 'products', t.products + ': ' + p.products.join(', ')));
     }
     const website = safeUrl(p.website);
     if (website) {
@@ -90,10 +90,11 @@
       container.appendChild(para);
     }
     const licence = [p.licence, p.attribution].filter(Boolean).join(' — ');
-    if (licence) container.appendChild(el('p', 'licence', 'Source: ' + licence));
+    if (licence) container.appendChild(el('p', 'licence', t.source + ': ' + licence));
   }
 
   function start(config) {
+    const t = config.texts;
     const b = config.bounds;
     const map = L.map('map', { maxZoom: config.max_zoom, minZoom: 2 });
     map.fitBounds([[b[1], b[0]], [b[3], b[2]]]);
@@ -118,22 +119,22 @@
 
     function openPlace(props, latlng) {
       const box = el('div', 'popup');
-      box.appendChild(el('h2', null, props.name || '(no name)'));
+      box.appendChild(el('h2', null, props.name || t.no_name));
       box.appendChild(el('p', 'meta', [props.label || props.kind, props.city]
         .filter(Boolean).join(' · ')));
-      const details = el('div', 'details', 'Loading details…');
+      const details = el('div', 'details', t.loading);
       box.appendChild(details);
       L.popup({ maxWidth: 320 }).setLatLng(latlng).setContent(box).openOn(map);
       fetch('places/' + encodeURIComponent(props.file) + '.json')
         .then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.status))))
-        .then((feature) => { details.textContent = ''; detailsBody(details, feature); })
-        .catch(() => { details.textContent = 'Details are not available.'; });
+        .then((feature) => { details.textContent = ''; detailsBody(details, feature, t); })
+        .catch(() => { details.textContent = t.unavailable; });
     }
 
     layer.on('click', (e) => {
       const props = e.layer.properties || {};
       if (props.cluster) {
-        const box = el('div', 'popup', props.count + ' places here: zoom in to see them.');
+        const box = el('div', 'popup', t.cluster.replace('{count}', props.count));
         L.popup().setLatLng(e.latlng).setContent(box).openOn(map);
         map.setView(e.latlng, Math.min(map.getZoom() + 2, config.max_zoom));
         return;
@@ -141,11 +142,11 @@
       openPlace(props, e.latlng);
     });
 
-    setUpSearch(map, openPlace);
+    setUpSearch(map, openPlace, t);
     window.regionalMapEdition = { map: map, layer: layer, archive: archive };
   }
 
-  function setUpSearch(map, openPlace) {
+  function setUpSearch(map, openPlace, t) {
     const input = document.getElementById('search');
     const form = document.getElementById('search-form');
     const list = document.getElementById('results');
@@ -189,7 +190,7 @@
       const hits = find(query);
       list.textContent = '';
       if (!query.trim()) return;
-      list.appendChild(el('li', 'note', hits.length + (hits.length === 1 ? ' place' : ' places')));
+      list.appendChild(el('li', 'note', hits.length + ' ' + (hits.length === 1 ? t.place : t.places)));
       hits.slice(0, 50).forEach((p) => {
         const item = el('li');
         const button = el('button', 'result');
