@@ -127,6 +127,7 @@ def publish_edition(conn: sqlite3.Connection, out: Path, options: EditionOptions
     note = licence_note(used)
     files = [place_file(p["id"]) for p in places]
 
+    vocabulary = load_vocabulary()
     details = out / "places"
     if details.exists():
         shutil.rmtree(details)  # a place gone from the store must not stay published
@@ -136,6 +137,9 @@ def publish_edition(conn: sqlite3.Connection, out: Path, options: EditionOptions
         feature = place_feature(place, options.lang)
         feature["properties"]["licence"] = place["licence"] or source.get("licence") or ""
         feature["properties"]["attribution"] = source.get("attribution") or ""
+        feature["properties"]["product_names"] = [
+            vocabulary.products[c].name(options.lang) if c in vocabulary.products else c
+            for c in place.get("products") or ()]
         _write_json(details / f"{file}.json", feature)
 
     lons = np.array([p["lon"] for p in places], dtype=float)
@@ -148,7 +152,7 @@ def publish_edition(conn: sqlite3.Connection, out: Path, options: EditionOptions
                                     "description": note})
 
     _write_json(out / "search.json",
-                search_index(zip(places, files, strict=True), load_vocabulary(), options.lang))
+                search_index(zip(places, files, strict=True), vocabulary, options.lang))
     downloads = out / "downloads"
     downloads.mkdir(exist_ok=True)
     for fmt in ("geojson", "csv"):

@@ -77,8 +77,9 @@
       [p.postcode, p.city].filter(Boolean).join(' ')].filter(Boolean).join(', ');
     if (address) container.appendChild(el('p', 'address', address));
     if (p.opening_hours) container.appendChild(el('p', 'hours', t.hours + ': ' + p.opening_hours));
-    if (p.products && p.products.length) {
-      container.appendChild(el('p', 'products', t.products + ': ' + p.products.join(', ')));
+    const products = p.product_names || p.products || [];
+    if (products.length) {
+      container.appendChild(el('p', 'products', t.products + ': ' + products.join(', ')));
     }
     const website = safeUrl(p.website);
     if (website) {

@@ -53,7 +53,8 @@ def test_the_edition_draws_places_from_range_requests_opens_a_popup_and_searches
         edition_page, edition_url):
     page = edition_page
     page.goto(edition_url + "/")
-    page.wait_for_function("document.querySelectorAll('.leaflet-pane svg path').length > 20")
+    # (A locator, not wait_for_function: the page's CSP forbids the eval that one polls with.)
+    page.locator(".leaflet-pane svg path").nth(20).wait_for()
     assert _drawn(page) > 20  # clusters and places at the default view
 
     tile_reads = [r for r in page.requests if r.url.endswith("/places.pmtiles")]
@@ -79,9 +80,12 @@ def test_the_edition_draws_places_from_range_requests_opens_a_popup_and_searches
     popup.locator("h2", has_text="Quiosk").wait_for()
     popup.locator(".licence", has_text="ODbL").wait_for()  # details from places/<id>.json
 
-    # Products in any language: "œufs" finds the places that sell eggs.
+    # Products in any language: "œufs" finds the places that sell eggs, named in the popup.
     page.fill("#search", "œufs")
     page.locator("#results .note").filter(has_text=re.compile(r"^[1-9]\d* place")).wait_for()
+    page.fill("#search", "œufs Borger")  # and with a town: the egg machine of Borger-Odoorn
+    page.locator("#results button.result", has_text="Eierenautomaat").first.click()
+    popup.locator(".products", has_text="Eggs").wait_for()
 
     page.locator(".leaflet-control-attribution", has_text="OpenStreetMap").wait_for()
     hosts = {urlsplit(r.url).netloc for r in page.requests
