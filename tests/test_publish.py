@@ -12,7 +12,12 @@ from pmtiles.reader import MmapSource, Reader, all_tiles
 
 from regional_map.cli import main
 from regional_map.db.connection import connect
-from regional_map.publish.edition import EditionOptions, place_file, publish_edition
+from regional_map.publish.edition import (
+    EditionOptions,
+    PublishError,
+    place_file,
+    publish_edition,
+)
 from regional_map.publish.tiles import write_pmtiles
 
 TILE_LIMIT = 500 * 1024
@@ -130,3 +135,16 @@ def test_an_edition_in_french_labels_its_page_kinds_and_products_in_french(demo_
     assert config["texts"]["places"] == "lieux"
     index = json.loads((tmp_path / "fr" / "search.json").read_text())
     assert next(row for row in index["products"] if row[0] == "eggs")[1] == "Œufs"
+
+
+def test_publishing_again_replaces_the_whole_edition_and_a_failure_keeps_the_old_one(
+        demo_conn, empty_conn, tmp_path):
+    site = tmp_path / "site"
+    publish_edition(demo_conn, site, EditionOptions(tile_url=""))
+    (site / "places" / "stale-place.json").write_text("{}")  # gone from the store since
+    publish_edition(demo_conn, site, EditionOptions(tile_url=""))
+    assert not (site / "places" / "stale-place.json").exists()
+    with pytest.raises(PublishError):
+        publish_edition(empty_conn, site, EditionOptions(tile_url=""))  # no places
+    assert (site / "places.pmtiles").stat().st_size > 0
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")]  # none left

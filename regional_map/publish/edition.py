@@ -87,7 +87,7 @@ def vendor_dir() -> Path:
     return folder
 
 
-def _selected(conn: sqlite3.Connection, options: EditionOptions) -> PlaceFilter:
+def _selected(options: EditionOptions) -> PlaceFilter:
     hide = (months_before(date.today(), options.hide_after_months).isoformat()
             if options.hide_after_months else None)
     return PlaceFilter(limit=MAX_EXPORT, hide_stale_before=hide, sort="name")
@@ -114,10 +114,36 @@ def _copy_assets(out: Path) -> None:
 
 
 def publish_edition(conn: sqlite3.Connection, out: Path, options: EditionOptions) -> Edition:
-    """Write the static edition of every place the default map shows into ``out``."""
+    """Write the static edition of every place the default map shows into ``out``.
+
+    The edition is built in a sibling folder and then put in the place of ``out``, so a web
+    server serving ``out`` meanwhile never mixes files of two editions (and a failed
+    publish leaves the previous edition as it was).
+    """
     vendor_dir()  # fail before writing anything
-    out.mkdir(parents=True, exist_ok=True)
-    places = find_places(conn, _selected(conn, options), lang=options.lang, count=False).items
+    out = Path(out)
+    building = out.with_name(f".{out.name}.building")
+    if building.exists():
+        shutil.rmtree(building)
+    building.mkdir(parents=True)
+    try:
+        edition = _build(conn, building, options)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    previous = out.with_name(f".{out.name}.previous")
+    if previous.exists():
+        shutil.rmtree(previous)
+    if out.exists():
+        out.rename(previous)
+    building.rename(out)
+    shutil.rmtree(previous, ignore_errors=True)
+    edition.folder = out
+    return edition
+
+
+def _build(conn: sqlite3.Connection, out: Path, options: EditionOptions) -> Edition:
+    places = find_places(conn, _selected(options), lang=options.lang, count=False).items
     if not places:
         raise PublishError("the store has no places to publish")
     sources = attributions(conn)
@@ -129,8 +155,6 @@ def publish_edition(conn: sqlite3.Connection, out: Path, options: EditionOptions
 
     vocabulary = load_vocabulary()
     details = out / "places"
-    if details.exists():
-        shutil.rmtree(details)  # a place gone from the store must not stay published
     details.mkdir()
     for place, file in zip(places, files, strict=True):
         source = by_source.get(place["source_id"] or "") or {}
@@ -154,9 +178,9 @@ def publish_edition(conn: sqlite3.Connection, out: Path, options: EditionOptions
     _write_json(out / "search.json",
                 search_index(zip(places, files, strict=True), vocabulary, options.lang))
     downloads = out / "downloads"
-    downloads.mkdir(exist_ok=True)
+    downloads.mkdir()
     for fmt in ("geojson", "csv"):
-        body, _ = export_places(conn, _selected(conn, options), fmt, options.lang)
+        body, _ = export_places(conn, _selected(options), fmt, options.lang)
         (downloads / f"regional-map.{fmt}").write_bytes(body)
     _write_json(out / "edition.json", _config(options, places, used, note, lons, lats))
     (out / "ATTRIBUTION.txt").write_text(_attribution_text(used, note), encoding="utf-8")
