@@ -148,3 +148,14 @@ def test_publishing_again_replaces_the_whole_edition_and_a_failure_keeps_the_old
         publish_edition(empty_conn, site, EditionOptions(tile_url=""))  # no places
     assert (site / "places.pmtiles").stat().st_size > 0
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")]  # none left
+
+
+def test_with_a_base_map_the_page_policy_allows_only_that_tile_server(demo_conn, tmp_path):
+    options = EditionOptions(tile_url="https://{s}.tiles.example.org/{z}/{x}/{y}.png",
+                             tile_attribution="© Example tiles")
+    publish_edition(demo_conn, tmp_path / "site", options)
+    page = (tmp_path / "site" / "index.html").read_text()
+    assert "img-src 'self' data: https://*.tiles.example.org;" in page
+    assert "connect-src 'self' blob:;" in page  # tiles of places come from our own host
+    config = json.loads((tmp_path / "site" / "edition.json").read_text())
+    assert config["base_map"]["attribution"] == "© Example tiles"
