@@ -156,11 +156,11 @@ class LoginThrottle:
         return count >= self.limit
 
     def failed(self, conn: sqlite3.Connection, key: str, now: float | None = None) -> None:
-        """Record one failure (and forget this key's failures older than the window)."""
+        """Record one failure (and forget every failure older than the window, so the table
+        stays as small as the attempts of the last ``window`` seconds)."""
         now = time.time() if now is None else now
         with transaction(conn):
-            conn.execute("DELETE FROM login_failures WHERE key = ? AND at < ?",
-                         (key, now - self.window))
+            conn.execute("DELETE FROM login_failures WHERE at < ?", (now - self.window,))
             conn.execute("INSERT INTO login_failures (key, at) VALUES (?, ?)", (key, now))
 
     def forget(self, conn: sqlite3.Connection, key: str) -> None:
