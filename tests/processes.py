@@ -34,9 +34,9 @@ def wait_for_http(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> No
         if proc.poll() is not None:
             raise RuntimeError(f"server exited with status {proc.returncode} before {url}")
         try:
-            requests.get(url, timeout=2)
+            requests.get(url, timeout=5)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening, or booting
             time.sleep(0.1)
     raise TimeoutError(f"{url} did not answer in {timeout} s")
 
@@ -102,7 +102,8 @@ def start_nginx(prefix: Path, http_body: str, port: int) -> subprocess.Popen:
     if check.returncode != 0:
         raise RuntimeError(f"nginx -t failed:\n{check.stderr}")
     proc = subprocess.Popen([binary, "-p", str(prefix), "-e", str(prefix / "logs/error.log"),
-                             "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "-c", str(conf)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_http(f"http://127.0.0.1:{port}/", proc)
     return proc
 
