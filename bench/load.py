@@ -34,16 +34,18 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[index]
 
 
-def _worker(host: str, port: int, paths: list[str], start: int, deadline: float,
+def _worker(host: str, port: int, paths: list, start: int, deadline: float,
             out: list[tuple[float, int, int]]) -> None:
     conn = http.client.HTTPConnection(host, port, timeout=30)
     i = start
     while time.perf_counter() < deadline:
-        path = paths[i % len(paths)]
+        item = paths[i % len(paths)]
+        # A path, or (path, headers): the static edition's tiles are range requests.
+        path, extra = (item, {}) if isinstance(item, str) else item
         i += 1
         began = time.perf_counter()
         try:
-            conn.request("GET", path, headers={"Accept-Encoding": "identity"})
+            conn.request("GET", path, headers={"Accept-Encoding": "identity", **extra})
             response = conn.getresponse()
             body = response.read()
             status = response.status

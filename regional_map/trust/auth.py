@@ -6,14 +6,16 @@ sessions, cookies and CSRF of the web are in :mod:`regional_map.web.auth`.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 import sqlite3
 import time
-from collections import defaultdict, deque
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from regional_map.db.connection import transaction
 from regional_map.networks.records import network_place_ids  # noqa: F401 - editors' scope, re-exported
 from regional_map.places.store import utcnow
 
@@ -124,20 +126,40 @@ def actor(user: dict) -> str:
 
 
 class LoginThrottle:
-    """At most ``limit`` failed logins per client and ``window`` seconds (in memory)."""
+    """At most ``limit`` failed logins per client and user name in ``window`` seconds.
+
+    The failures are rows of the store's ``login_failures`` table (schema step 7), as the
+    submission limit counts rows of ``submissions``: every gunicorn worker and every machine
+    on the same database sees the same count, so N workers do not allow N times the attempts.
+    Keys are keyed hashes (:func:`throttle_key`): no raw address or user name is stored.
+    """
 
     def __init__(self, limit: int = 10, window: float = 900.0):
         self.limit, self.window = limit, window
-        self._failures: dict[str, deque] = defaultdict(deque)
 
-    def blocked(self, key: str) -> bool:
-        failures = self._failures[key]
-        cutoff = time.monotonic() - self.window
-        while failures and failures[0] < cutoff:
-            failures.popleft()
-        return len(failures) >= self.limit
+    def blocked(self, conn: sqlite3.Connection, key: str, now: float | None = None) -> bool:
+        cutoff = (time.time() if now is None else now) - self.window
+        count = conn.execute("SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?",
+                             (key, cutoff)).fetchone()[0]
+        return count >= self.limit
 
-    def failed(self, key: str) -> None:
-        self._failures[key].append(time.monotonic())
+    def failed(self, conn: sqlite3.Connection, key: str, now: float | None = None) -> None:
+        """Record one failure (and forget every failure older than the window, so the table
+        stays as small as the attempts of the last ``window`` seconds)."""
+        now = time.time() if now is None else now
+        with transaction(conn):
+            conn.execute("DELETE FROM login_failures WHERE at < ?", (now - self.window,))
+            conn.execute("INSERT INTO login_failures (key, at) VALUES (?, ?)", (key, now))
+
+    def forget(self, conn: sqlite3.Connection, key: str) -> None:
+        """A successful login clears its key's failures."""
+        with transaction(conn):
+            conn.execute("DELETE FROM login_failures WHERE key = ?", (key,))
+
+
+def throttle_key(address: str | None, username: str, secret: str) -> str:
+    """A keyed hash of the client address and the (case-folded) user name tried."""
+    text = f"{address or '-'}|{username.strip().lower()}"
+    return hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest()[:32]
 
 

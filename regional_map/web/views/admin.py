@@ -8,6 +8,7 @@ from datetime import date
 from flask import (
     Blueprint,
     abort,
+    current_app,
     redirect,
     render_template,
     request,
@@ -26,6 +27,7 @@ from regional_map.trust.auth import (
     can_edit_place,
     is_moderator,
     network_place_ids,
+    throttle_key,
 )
 from regional_map.trust.moderation import (
     EditError,
@@ -67,18 +69,19 @@ def login_page():
     status = 200
     if request.method == "POST":
         username = request.form.get("username", "")
-        key = f"{request.remote_addr}|{username.lower()}"
+        key = throttle_key(request.remote_addr, username, current_app.secret_key)
         throttle = login_throttle()
-        if throttle.blocked(key):
+        conn = get_db()
+        if throttle.blocked(conn, key):
             error, status = "Too many failed attempts; wait a while and try again.", 429
         else:
-            conn = get_db()
             with transaction(conn):
                 user = authenticate(conn, username, request.form.get("password", ""))
             if user:
+                throttle.forget(conn, key)
                 login(user)
                 return redirect(_safe_next(request.args.get("next")))
-            throttle.failed(key)
+            throttle.failed(conn, key)
             error, status = "Wrong user name or password.", 401
     return render_template("admin/login.html", error=error, sources=[]), status
 
