@@ -12,8 +12,6 @@ import sqlite3
 from collections import defaultdict
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from regional_map.places.store import upsert_source
 from regional_map.places.vocab import format_months, load_vocabulary
 from regional_map.resources import resource_dir
@@ -53,6 +51,14 @@ REFERENCE_SOURCES = {
         url="",
     ),
 }
+
+
+def _sqlite_utils_database():
+    # Imported here, not at the top: sqlite-utils loads pandas when it is installed, which
+    # every web worker would then carry, and only init-db writes these tables.
+    from sqlite_utils import Database
+
+    return Database
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -114,6 +120,7 @@ def load_postcodes_and_municipalities(conn: sqlite3.Connection,
         postcodes,
     )
     # Upserts, not replacements: places refer to municipalities by code.
+    Database = _sqlite_utils_database()
     Database(conn)["municipalities"].upsert_all(municipalities.values(), pk="code")
     for source_id in ("geonames-postcodes", "statbel-postcodes", "nl-boundaries"):
         upsert_source(conn, source_id, **REFERENCE_SOURCES[source_id])
@@ -123,7 +130,7 @@ def load_postcodes_and_municipalities(conn: sqlite3.Connection,
 def load_products(conn: sqlite3.Connection, data_dir: Path | None = None) -> int:
     """(Re)load the product vocabulary; returns the number of products."""
     vocab = load_vocabulary(data_dir)
-    db = Database(conn)  # inside the caller's transaction: sqlite-utils uses a savepoint
+    db = _sqlite_utils_database()(conn)  # in our transaction, sqlite-utils uses a savepoint
     db["product_categories"].upsert_all(
         ({"code": c.code, **{f"name_{lang}": c.names[lang] for lang in ("nl", "fr", "en")}}
          for c in vocab.categories.values()), pk="code")

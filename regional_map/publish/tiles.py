@@ -14,10 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import mapbox_vector_tile
 import numpy as np
-from pmtiles.tile import Compression, TileType, zxy_to_tileid
-from pmtiles.writer import Writer
 
 EXTENT = 4096  # MVT coordinates per tile side
 CELLS_PER_SIDE = 8  # cluster grid: 32 px cells on a 256 px tile
@@ -83,6 +80,10 @@ def write_pmtiles(path: Path, lons: np.ndarray, lats: np.ndarray, properties: Se
     ``properties[i]`` are the vector-tile properties of the place at ``lons[i], lats[i]``
     (strings, numbers, booleans; no None).
     """
+    # The tile libraries load only when publishing, not in every web worker.
+    import mapbox_vector_tile
+    from pmtiles.tile import zxy_to_tileid
+
     report = TileReport(min_zoom=min_zoom, max_zoom=max_zoom)
     encoded: dict[int, bytes] = {}
     for zoom in range(min_zoom, max_zoom + 1):
@@ -114,6 +115,9 @@ def write_pmtiles(path: Path, lons: np.ndarray, lats: np.ndarray, properties: Se
 
 def _write_archive(path: Path, encoded: dict[int, bytes], lons: np.ndarray, lats: np.ndarray,
                    min_zoom: int, max_zoom: int, metadata: dict) -> None:
+    from pmtiles.tile import Compression, TileType
+    from pmtiles.writer import Writer
+
     if not encoded:
         raise ValueError("no places to draw: the archive would be empty")
     bounds = (float(lons.min()), float(lats.min()), float(lons.max()), float(lats.max()))
