@@ -95,6 +95,27 @@ class ProductTexts:
         return " ".join(self._texts.get(code, "") for code in codes)
 
 
+def stored_value(column: str, value: Any) -> Any:
+    """``value`` as the ``places`` column holds it (JSON text, 0/1, '' for None …)."""
+    return _column_value(column, value)
+
+
+def find_existing(conn: sqlite3.Connection, record: Mapping[str, Any],
+                  place_id: str | None = None) -> sqlite3.Row | None:
+    """The stored place a record is: same ``(source_id, source_ref)``, else the same id."""
+    existing = None
+    if record.get("source_ref") is not None and record.get("source_id") is not None:
+        existing = conn.execute(
+            "SELECT * FROM places WHERE source_id = ? AND source_ref = ?",
+            (record["source_id"], record["source_ref"]),
+        ).fetchone()
+    if existing is None:
+        place_id = place_id or make_place_id(record.get("source_id"), record.get("source_ref"),
+                                             record["name"], record["lat"], record["lon"])
+        existing = conn.execute("SELECT * FROM places WHERE id = ?", (place_id,)).fetchone()
+    return existing
+
+
 def upsert_place(conn: sqlite3.Connection, record: Mapping[str, Any],
                  products: Iterable[str] = (), *, texts: ProductTexts | None = None,
                  now: str | None = None, changes: list | None = None) -> tuple[str, int]:
@@ -111,14 +132,7 @@ def upsert_place(conn: sqlite3.Connection, record: Mapping[str, Any],
     if not values.get("id"):
         values["id"] = make_place_id(record.get("source_id"), record.get("source_ref"),
                                      record["name"], record["lat"], record["lon"])
-    existing = None
-    if record.get("source_ref") is not None and record.get("source_id") is not None:
-        existing = conn.execute(
-            "SELECT * FROM places WHERE source_id = ? AND source_ref = ?",
-            (record["source_id"], record["source_ref"]),
-        ).fetchone()
-    if existing is None:
-        existing = conn.execute("SELECT * FROM places WHERE id = ?", (values["id"],)).fetchone()
+    existing = find_existing(conn, record, values["id"])
 
     codes = sorted({c for c in products if c in texts})
     if existing is None:
@@ -174,7 +188,7 @@ def _replace_products(conn: sqlite3.Connection, num: int, codes: list[str]) -> N
 def _index_place(conn: sqlite3.Connection, num: int, texts: ProductTexts) -> None:
     """Refresh the R*Tree and FTS rows of one place from the ``places`` table."""
     row = conn.execute(
-        """SELECT p.num, p.name, p.description, p.lat, p.lon, p.city, p.postcode,
+        """SELECT p.num, p.name, p.description, p.lat, p.lon, p.city, p.postcode, p.extra,
                   m.name_nl AS m_nl, m.name_fr AS m_fr
            FROM places p LEFT JOIN municipalities m ON m.code = p.municipality_code
            WHERE p.num = ?""",
@@ -192,8 +206,18 @@ def _index_place(conn: sqlite3.Connection, num: int, texts: ProductTexts) -> Non
     town = " ".join(v for v in (row["city"], row["postcode"], row["m_nl"], row["m_fr"]) if v)
     conn.execute(
         "INSERT INTO places_fts (rowid, name, description, products, town) VALUES (?, ?, ?, ?, ?)",
-        (num, fold(row["name"]), fold(row["description"]), texts.text(codes), fold(town)),
+        (num, fold(_searchable_name(row)), fold(row["description"]), texts.text(codes),
+         fold(town)),
     )
+
+
+def _searchable_name(row: sqlite3.Row) -> str:
+    """The name, plus a derived name's other languages ("Melkautomaat", "Distributeur de
+    lait", "Milk vending machine"), so the place is found in all three."""
+    if '"derived_names"' not in (row["extra"] or ""):
+        return row["name"]  # the common case: no JSON parsing per place
+    names = json.loads(row["extra"]).get("derived_names") or {}
+    return " ".join(dict.fromkeys([row["name"], *names.values()]))
 
 
 def reindex_all(conn: sqlite3.Connection) -> int:
