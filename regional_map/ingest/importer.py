@@ -133,6 +133,8 @@ def import_file(conn: sqlite3.Connection, path: str | Path, *, source: str | Non
                 save_region(conn, report.region)
             if dry_run:
                 raise _Rollback()
+    except ReadError as exc:  # a streamed file broken half-way: nothing was written
+        raise ImportFailed(str(exc)) from exc
     except _Rollback:
         if strict and report.rejected and not dry_run:
             report.dry_run = True  # nothing was written; say so in the summary
@@ -171,16 +173,64 @@ def _fields(raw, is_osm: bool, columns: dict[str, str], report: ImportReport,
     return fields
 
 
+class _Writer:
+    """Writes normalised rows in batches: municipalities are resolved for a batch at once."""
+
+    BATCH = 256
+
+    def __init__(self, conn, ctx: RowContext, report: ImportReport, now: str, path: Path):
+        self.conn, self.ctx, self.report, self.now, self.path = conn, ctx, report, now, path
+        self.texts = ProductTexts(conn)
+        self.municipalities = MunicipalityAssigner(conn, ctx.gazetteer)  # polygons, lazily
+        self.deriver = NameDeriver(conn, ctx.vocabulary)
+        self.sync = SourceSync(conn, ctx.source_id, now)
+        self.pending: list[tuple[int, PlaceRow]] = []
+        self.written: list[int] = []
+        self.changes: list = []  # (action, id, before, after) for the change log
+
+    def add(self, line: int, row: PlaceRow) -> None:
+        self.pending.append((line, row))
+        if len(self.pending) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        records = [row.record for _, row in self.pending]
+        resolved = self.municipalities.resolve(
+            [r["lon"] for r in records], [r["lat"] for r in records],
+            [(r.get("postcode") or "", r.get("country") or "", r.get("city") or "")
+             for r in records])
+        for (line, row), (code, _method) in zip(self.pending, resolved, strict=True):
+            self._write(line, row, code)
+        self.pending.clear()
+
+    def _write(self, line: int, row: PlaceRow, municipality_code: str | None) -> None:
+        row.record["municipality_code"] = municipality_code
+        if row.record["extra"].get("name_derived"):
+            self.deriver.apply(row.record, row.products, row.local_lang)
+        prepared = self.sync.prepare(row.record, row.products, line)
+        outcome, num = upsert_place(self.conn, prepared.record, prepared.products,
+                                    texts=self.texts, now=self.now, changes=self.changes,
+                                    existing=prepared.existing)
+        self.sync.written(num, prepared)
+        if len(self.changes) >= 1000:  # bounded memory; same transaction
+            audit.record_place_changes(self.conn, f"import:{self.ctx.source_id}", self.changes,
+                                       reason=f"import of {self.path.name}", now=self.now)
+            self.changes.clear()
+        report = self.report
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        report.precision[row.record["geocode_precision"]] += 1
+        if len(report.preview) < PREVIEW_ROWS:
+            report.preview.append(_preview(row))
+        self.written.append(num)
+
+
 def _import_rows(conn, rows, source_file: SourceFile, ctx: RowContext, report: ImportReport,
                  *, now: str, path: Path, is_osm: bool, keep, bbox, sync: bool,
                  progress) -> None:
-    texts = ProductTexts(conn)
     seen: dict[str, int] = {}
-    written: list[int] = []
-    place_changes: list = []  # (action, id, before, after) for the change log
-    municipalities = MunicipalityAssigner(conn, ctx.gazetteer)  # polygons, lazily
-    deriver = NameDeriver(conn, ctx.vocabulary)
-    syncer = SourceSync(conn, ctx.source_id, now)
+    writer = _Writer(conn, ctx, report, now, path)
     osm_format = bool(source_file.metadata.get("osm_format"))
     for raw in rows:
         report.read += 1
@@ -196,7 +246,7 @@ def _import_rows(conn, rows, source_file: SourceFile, ctx: RowContext, report: I
         for warning in raw.warnings:
             report.warnings.append(Rejection(raw.line, prefix + warning))
         fields = _fields(raw, is_osm, report.columns, report, ctx.vocabulary)
-        syncer.saw_ref(fields.get("source_ref"))
+        writer.sync.saw_ref(fields.get("source_ref"))
         if raw.problems:
             report.rejected.append(Rejection(raw.line, prefix + "; ".join(raw.problems)))
             continue
@@ -215,31 +265,19 @@ def _import_rows(conn, rows, source_file: SourceFile, ctx: RowContext, report: I
         seen[key] = raw.line
         for warning in row.warnings:
             report.warnings.append(Rejection(raw.line, prefix + warning))
-        municipalities.assign_record(row.record)
-        if row.record["extra"].get("name_derived"):
-            deriver.apply(row.record, row.products, row.local_lang)
-        record, products, snapshot, state = syncer.prepare(row.record, row.products, raw.line)
-        outcome, num = upsert_place(conn, record, products, texts=texts, now=now,
-                                    changes=place_changes)
-        syncer.written(num, row.record, snapshot, state)
-        if len(place_changes) >= 1000:  # bounded memory; same transaction
-            audit.record_place_changes(conn, f"import:{ctx.source_id}", place_changes,
-                                       reason=f"import of {path.name}", now=now)
-            place_changes.clear()
-        setattr(report, outcome, getattr(report, outcome) + 1)
-        report.precision[row.record["geocode_precision"]] += 1
-        if len(report.preview) < PREVIEW_ROWS:
-            report.preview.append(_preview(row))
-        written.append(num)
+        writer.add(raw.line, row)
+    writer.flush()
     if progress:
         progress(report.read)
     if osm_format:
         report.skipped += source_file.metadata.get("skipped", 0)
-    assign_municipalities(conn, written, assigner=municipalities)
+    written, place_changes = writer.written, writer.changes
+    assign_municipalities(conn, written, assigner=writer.municipalities)
     if sync:  # in a dry run too: counted exactly, then rolled back
-        syncer.retire_missing(bbox, place_changes)
-    report.left_source = syncer.outcome.left
-    report.returned, report.conflicts = syncer.outcome.returned, syncer.outcome.conflicts
+        writer.sync.retire_missing(bbox, place_changes)
+    outcome = writer.sync.outcome
+    report.left_source, report.returned = outcome.left, outcome.returned
+    report.conflicts = outcome.conflicts
     report.duplicates = likely_duplicates(conn, written, ctx.source_id)
     report.link_proposals = propose_links(conn, written, ctx.source_id, now)
     record_import(conn, ctx.source_id, read=report.read, imported=report.created,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from regional_map.text import fold
+
 Region = tuple[float, float, float, float]
 _KEY = "region"
 # Margin around the data's extent: neighbours just over the edge still import.
@@ -59,3 +61,24 @@ def effective_region(conn: sqlite3.Connection, configured: Region | None,
 
 def format_region(region: Region | None) -> str:
     return "none" if region is None else ",".join(f"{v:g}" for v in region)
+
+
+def area_bbox(conn: sqlite3.Connection, name: str) -> Region | None:
+    """The bounding box of a municipality named ``name`` (nl or fr name, or its code)."""
+    wanted = fold(name)
+    for row in conn.execute(
+            "SELECT code, name_nl, name_fr, minlon, minlat, maxlon, maxlat "
+            "FROM municipality_boundaries"):
+        if wanted in (fold(row["name_nl"] or ""), fold(row["name_fr"] or ""), row["code"]):
+            return (row["minlon"], row["minlat"], row["maxlon"], row["maxlat"])
+    # Wallonia ships no boundaries: the municipality's postcode places, with a margin.
+    codes = [r["code"] for r in conn.execute("SELECT code, name_nl, name_fr FROM municipalities")
+             if wanted in (fold(r["name_nl"] or ""), fold(r["name_fr"] or ""), r["code"])]
+    if not codes:
+        return None
+    box = conn.execute(
+        "SELECT min(lon), min(lat), max(lon), max(lat) FROM postcodes "
+        "WHERE municipality_code = ?", (codes[0],)).fetchone()
+    if box[0] is None:
+        return None
+    return (box[0] - 0.05, box[1] - 0.05, box[2] + 0.05, box[3] + 0.05)

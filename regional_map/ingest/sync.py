@@ -32,6 +32,17 @@ class SyncOutcome:
     returned: int = 0
 
 
+@dataclass
+class Prepared:
+    """A record ready to write, and what the sync needs to remember after writing it."""
+
+    record: dict[str, Any]
+    products: list[str]
+    snapshot: dict[str, Any]
+    state: Any  # the place_sync row, or None
+    existing: Any  # the stored place, or None
+
+
 class SourceSync:
     """The sync of one import of one source (create it inside the import's transaction)."""
 
@@ -49,19 +60,18 @@ class SourceSync:
         if source_ref:
             self._seen_refs.add(source_ref)
 
-    def prepare(self, record: dict[str, Any], products: list[str],
-                line: int) -> tuple[dict[str, Any], list[str], dict[str, Any], Any]:
-        """Drop locally edited fields from ``record``; returns (record, products, snapshot,
-        sync state) where the snapshot is what the source says now."""
+    def prepare(self, record: dict[str, Any], products: list[str], line: int) -> Prepared:
+        """Drop locally edited fields from ``record``; the snapshot is what the source says
+        now, ``existing`` the stored place (for ``upsert_place``)."""
         snapshot = {c: stored_value(c, v) for c, v in record.items() if c not in _NOT_COMPARED}
         snapshot["products"] = sorted(products)
         existing = find_existing(self.conn, record)
         if existing is None:
-            return record, products, snapshot, None
+            return Prepared(record, products, snapshot, None, None)
         state = self.conn.execute("SELECT * FROM place_sync WHERE place_num = ?",
                                   (existing["num"],)).fetchone()
         if state is None:
-            return record, products, snapshot, state
+            return Prepared(record, products, snapshot, None, existing)
         last = json.loads(state["imported"] or "{}")
         record = dict(record)
         if state["left_source_at"]:
@@ -86,7 +96,7 @@ class SourceSync:
                     self._conflict(line, existing, "products", local_codes,
                                    snapshot["products"])
                 products = local_codes
-        return record, products, snapshot, state
+        return Prepared(record, products, snapshot, state, existing)
 
     def _conflict(self, line: int, existing: sqlite3.Row, column: str, local: Any,
                   incoming: Any) -> None:
@@ -94,11 +104,11 @@ class SourceSync:
             "line": line, "id": existing["id"], "field": column,
             "kept": local, "source": incoming})
 
-    def written(self, num: int, record: dict[str, Any], snapshot: dict[str, Any],
-                state: Any) -> None:
+    def written(self, num: int, prepared: Prepared) -> None:
         """Remember the source's values for ``num`` (written only when they changed)."""
         self._seen.add(num)
-        text = json.dumps(snapshot, ensure_ascii=False, sort_keys=True)
+        record, state = prepared.record, prepared.state
+        text = json.dumps(prepared.snapshot, ensure_ascii=False, sort_keys=True)
         if state is not None and state["imported"] == text and not state["left_source_at"]:
             return
         ref = osm_ref(record.get("source_ref") or "")

@@ -95,6 +95,9 @@ class ProductTexts:
         return " ".join(self._texts.get(code, "") for code in codes)
 
 
+_LOOK_UP = object()  # upsert_place looks the existing place up itself
+
+
 def stored_value(column: str, value: Any) -> Any:
     """``value`` as the ``places`` column holds it (JSON text, 0/1, '' for None …)."""
     return _column_value(column, value)
@@ -118,8 +121,12 @@ def find_existing(conn: sqlite3.Connection, record: Mapping[str, Any],
 
 def upsert_place(conn: sqlite3.Connection, record: Mapping[str, Any],
                  products: Iterable[str] = (), *, texts: ProductTexts | None = None,
-                 now: str | None = None, changes: list | None = None) -> tuple[str, int]:
+                 now: str | None = None, changes: list | None = None,
+                 existing: Any = _LOOK_UP) -> tuple[str, int]:
     """Insert or update one place; returns ``("created"|"updated"|"unchanged", num)``.
+
+    ``existing`` is the stored row (or None) when the caller already looked it up with
+    :func:`find_existing` (an import's sync does), saving the look-up.
 
     A place is the same place when it has the same ``(source_id, source_ref)``, or else the
     same ``id``. A point of better precision (e.g. a manual pin) is never replaced by a worse
@@ -132,7 +139,8 @@ def upsert_place(conn: sqlite3.Connection, record: Mapping[str, Any],
     if not values.get("id"):
         values["id"] = make_place_id(record.get("source_id"), record.get("source_ref"),
                                      record["name"], record["lat"], record["lon"])
-    existing = find_existing(conn, record, values["id"])
+    if existing is _LOOK_UP:
+        existing = find_existing(conn, record, values["id"])
 
     codes = sorted({c for c in products if c in texts})
     if existing is None:
