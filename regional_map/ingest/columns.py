@@ -54,7 +54,7 @@ MORE_ALIASES: dict[str, tuple[str, ...]] = {
     "description": ("beschreibung", "bemerkungen", "remarks", "comments", "details",
                     "opmerkingen", "remarques"),
     "street": ("strasse", "strassenname", "street name", "voie", "nom de rue", "straat naam"),
-    "housenumber": ("hausnummer", "hnr", "house no", "huisnr", "n"),
+    "housenumber": ("hausnummer", "hnr", "house no", "huisnr"),
     "address": ("anschrift", "full address", "adresse complete", "location address",
                 "address line", "adresse postale", "volledig adres", "location"),
     "postcode": ("plz", "postleitzahl", "codepostal", "code_postal", "postal", "post code",

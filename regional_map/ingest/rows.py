@@ -133,7 +133,7 @@ def _local_language(fields: dict[str, str], point: tuple[float, float] | None) -
     if digits.isdigit() and normalise_country(fields.get("country")) != "NL":
         number = int(digits)
         return "fr" if 1300 <= number < 1500 or 4000 <= number < 8000 else "nl"
-    if point is not None and normalise_country(fields.get("country")) == "BE":
+    if point is not None and country in ("BE", None):  # NL lies north of 50.75° too
         return "fr" if point[1] < 50.75 else "nl"
     return "nl"
 

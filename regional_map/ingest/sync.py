@@ -73,7 +73,7 @@ class SourceSync:
         if state is None:
             return Prepared(record, products, snapshot, None, existing)
         last = json.loads(state["imported"] or "{}")
-        record = dict(record)
+        record = dict(record, id=existing["id"])  # a kept local name must not change the id
         if state["left_source_at"]:
             self.outcome.returned += 1
             record["status"] = record.get("status") or state["status_before"] or "active"

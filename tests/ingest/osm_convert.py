@@ -45,7 +45,7 @@ def shifted(elements: list[dict], dlon: float, dlat: float, copies: int = 1,
     rng = random.Random(seed)
     out = []
     next_id = 1
-    for copy in range(copies):
+    for _copy in range(copies):
         for element in elements:
             tags = {k: v for k, v in element["tags"].items()
                     if not k.startswith("addr:")}
