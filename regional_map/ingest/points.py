@@ -6,8 +6,6 @@ point *on* it (inside an area, on a line), never a centroid that may fall outsid
 
 from __future__ import annotations
 
-from shapely.geometry import LineString, Polygon, shape
-
 _META_KEYS = ("type", "id", "tags", "meta", "relations")
 
 
@@ -31,6 +29,8 @@ def flatten_osm_properties(props: dict) -> dict:
 
 def point_on_line_or_area(coords: list[tuple[float, float]]) -> tuple[float, float] | None:
     """A point on a way: inside it when it is closed (an area), else its middle."""
+    from shapely.geometry import LineString, Polygon  # heavy; the web process never needs it
+
     coords = [c for c in coords if c is not None]
     if not coords:
         return None
@@ -47,6 +47,8 @@ def point_on_line_or_area(coords: list[tuple[float, float]]) -> tuple[float, flo
 
 def point_on_geometry(geometry: dict) -> tuple[float, float] | None:
     """A point on any GeoJSON geometry (a shop mapped as a building is a Polygon)."""
+    from shapely.geometry import shape  # heavy; only non-Point geometries need it
+
     try:
         geom = shape(geometry)
     except (ValueError, TypeError, AttributeError, KeyError):
