@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from regional_map.ingest.osm import osm_ref
-from regional_map.places.store import find_existing, set_place_fields, stored_value
+from regional_map.places.store import (
+    find_existing,
+    make_place_id,
+    set_place_fields,
+    stored_value,
+)
 
 # Bookkeeping columns that are not the source's statements about the place.
 _NOT_COMPARED = {"id", "source_id", "source_ref", "licence", "geocode_source",
@@ -65,9 +70,12 @@ class SourceSync:
         now, ``existing`` the stored place (for ``upsert_place``)."""
         snapshot = {c: stored_value(c, v) for c, v in record.items() if c not in _NOT_COMPARED}
         snapshot["products"] = sorted(products)
-        existing = find_existing(self.conn, record)
-        if existing is None:
-            return Prepared(record, products, snapshot, None, None)
+        place_id = record.get("id") or make_place_id(
+            record.get("source_id"), record.get("source_ref"), record["name"], record["lat"],
+            record["lon"])
+        existing = find_existing(self.conn, record, place_id)
+        if existing is None:  # the id computed once, for upsert_place too
+            return Prepared(dict(record, id=place_id), products, snapshot, None, None)
         state = self.conn.execute("SELECT * FROM place_sync WHERE place_num = ?",
                                   (existing["num"],)).fetchone()
         if state is None:

@@ -144,3 +144,23 @@ def test_progress_shows_rows_per_second_on_a_terminal_and_nothing_in_a_pipe(tmp_
     assert process.returncode in (0, 1)
     text = output.decode("utf-8", errors="replace")
     assert "Importing real.osm.pbf" in text and "rows/s" in text
+
+
+def test_a_place_named_like_a_network_member_gets_a_proposal(tmp_path):
+    from regional_map.ingest.importer import import_file
+    from regional_map.ingest.linking import list_proposals
+
+    db = _seeded_store(tmp_path)
+    conn = connect(db)
+    member = conn.execute(
+        "SELECT p.name, l.to_id FROM links l JOIN places p ON p.id = l.from_id "
+        "WHERE l.type = 'member_of' AND l.to_kind = 'network' ORDER BY p.id LIMIT 1").fetchone()
+    path = write_pbf(tmp_path / "m.osm.pbf", [
+        {"type": "node", "id": 11, "lon": 4.0, "lat": 51.0,
+         "tags": {"shop": "farm", "name": member["name"]}}])
+    import_file(conn, path, region=None)
+    proposals = list_proposals(conn)
+    conn.close()
+    assert [(p["place_id"], p["network_id"]) for p in proposals] == [
+        ("osm-node-11", member["to_id"])]
+    assert proposals[0]["reason"].startswith("name of a member")
