@@ -25,8 +25,24 @@ _LOCAL_WORDS = re.compile(
 
 
 def _sells_farm_products(tags: dict[str, str]) -> bool:
+    """Product tags, or the description, name products (``vending=food`` alone does not:
+    most such machines sell snacks), or a farm word names the machine or its operator."""
+    vocabulary = load_vocabulary()
     text = product_text(tags)
-    return bool(text and load_vocabulary().match(text)) or "farm" in tags.get("vending", "")
+    if (text and vocabulary.match(text)) or "farm" in tags.get("vending", ""):
+        return True
+    description = tags.get("description", "")
+    if description and vocabulary.match(description):
+        return True
+    names = " ".join(tags.get(k, "") for k in ("name", "operator", "brand"))
+    return bool(_LOCAL_WORDS.search(names) or _MACHINE_WORDS.search(names))
+
+
+# "Melkautomaat", "Eierautomaat", "Fruitautomaat", "Kartoffelautomat", "Milchtankstelle".
+_MACHINE_WORDS = re.compile(
+    r"(melk|eier|ei|fruit|aardappel|vlees|zuivel|kaas|honing|groente|kartoffel|milch|"
+    r"lait|oeuf|pomme|legume|viande|fromage)\w*(automa|tankstelle)|distributeur de (lait|"
+    r"oeufs|pommes|legumes|viande)", re.IGNORECASE)
 
 
 def _local_hint(tags: dict[str, str]) -> bool:
@@ -51,7 +67,8 @@ class Rule:
 SHORTCHAIN_RULES: tuple[Rule, ...] = (
     Rule("shop", ("farm",), _always, "farm_shop", "every farm shop"),
     Rule("amenity", ("vending_machine",), _sells_farm_products, "vending_machine",
-         "when `vending` (or `product`, `sells`, `vending:*=yes`) names farm products"),
+         "when `vending` (or `product`, `sells`, `vending:*=yes`, the description) names farm "
+         "products, or the name or operator is a farm's or a product machine's"),
     Rule("amenity", ("marketplace",), _always, "farmers_market", "every market place"),
     Rule("craft", ("beekeeper",), _always, "beekeeper", "every beekeeper"),
     Rule("shop", ("honey",), _always, "beekeeper", "honey shops"),
