@@ -77,3 +77,13 @@ class NameDeriver:
         names = derive_names(record["kind"], product.names if product else None, towns)
         record["name"] = names.get(local_lang) or names["en"]
         record["extra"]["derived_names"] = names
+
+
+def localised_name(name: str, extra: dict[str, Any] | None, lang: str) -> str:
+    """The name to show a visitor in ``lang``: a derived name in their language, else ``name``.
+
+    For the read side (``place_from_row``): places named by their source keep that name.
+    """
+    if extra and extra.get("name_derived"):
+        return (extra.get("derived_names") or {}).get(lang) or name
+    return name

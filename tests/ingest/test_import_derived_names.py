@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from regional_map.ingest.derived import derive_names
+from regional_map.ingest.derived import derive_names, localised_name
 from regional_map.ingest.importer import import_file
 from regional_map.places.queries import PlaceFilter, find_places
 from regional_map.settings import DEFAULT_REGION
@@ -67,3 +67,13 @@ def test_a_spreadsheet_market_without_a_name_is_named_but_a_shop_is_rejected(emp
     assert report.created == 1
     assert [(r.line, r.reason) for r in report.rejected] == [(3, "missing name")]
     assert empty_conn.execute("SELECT name FROM places").fetchone()[0] == "Markt · Sint-Truiden"
+
+
+def test_a_visitor_sees_the_derived_name_in_their_language(empty_conn, tmp_path):
+    import_file(empty_conn, write_overpass_json(tmp_path / "x.json", ELEMENTS),
+                region=DEFAULT_REGION)
+    row = empty_conn.execute("SELECT name, extra FROM places WHERE id = 'osm-node-1'").fetchone()
+    extra = json.loads(row["extra"])
+    assert localised_name(row["name"], extra, "nl") == "Melkautomaat · Waver"
+    assert localised_name(row["name"], extra, "en") == "Milk vending machine · Wavre"
+    assert localised_name("Hoeve De Kouter", {}, "fr") == "Hoeve De Kouter"
