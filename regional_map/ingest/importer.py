@@ -21,7 +21,13 @@ from regional_map.ingest.dedupe import likely_duplicates
 from regional_map.ingest.derived import NameDeriver
 from regional_map.ingest.guess import SAMPLE_ROWS, flagged_products, guess_columns
 from regional_map.ingest.linking import propose_links
-from regional_map.ingest.osm import OSM_ATTRIBUTION, OSM_LICENCE, looks_like_osm, osm_to_fields
+from regional_map.ingest.osm import (
+    OSM_ATTRIBUTION,
+    OSM_LICENCE,
+    looks_like_osm,
+    osm_kind,
+    osm_to_fields,
+)
 from regional_map.ingest.osm_formats import detect_osm_format, open_osm_source
 from regional_map.ingest.readers import ReadError, SourceFile, open_source
 from regional_map.ingest.region import extent_of, save_region, store_is_empty, stored_region
@@ -90,6 +96,10 @@ def import_file(conn: sqlite3.Connection, path: str | Path, *, source: str | Non
     path = Path(path)
     if default_kind and default_kind not in PLACE_KINDS:
         raise ImportFailed(f"unknown kind {default_kind!r}; known: {', '.join(PLACE_KINDS)}")
+    if keep is None and not default_kind and detect_osm_format(path) is not None:
+        # A whole extract holds millions of roads and houses: skip (and count) what is not
+        # a kind of place, rather than reject each one.
+        keep = _has_kind
     try:
         source_file = open_any(path, keep)
         explicit = load_mapping(mapping) if mapping else None
@@ -139,6 +149,10 @@ def import_file(conn: sqlite3.Connection, path: str | Path, *, source: str | Non
         if strict and report.rejected and not dry_run:
             report.dry_run = True  # nothing was written; say so in the summary
     return report
+
+
+def _has_kind(tags: dict[str, str]) -> bool:
+    return osm_kind(tags) is not None
 
 
 def _guess(source_file: SourceFile, columns: dict[str, str], explicit, default_kind,

@@ -118,3 +118,17 @@ def test_markets_vending_machines_and_beekeepers_are_found_as_their_kinds(empty_
                            ("beekeeper", 50)):
         page = find_places(empty_conn, PlaceFilter(kinds=(kind,)))
         assert page.total >= at_least, (kind, page.total)
+
+
+def test_a_large_extract_keeps_node_locations_in_a_file_not_in_memory(empty_conn, tmp_path,
+                                                                     monkeypatch):
+    # Above the threshold (200 MB) the location index is file-backed; force that path here.
+    from regional_map.ingest import osm_formats
+
+    monkeypatch.setattr(osm_formats, "_LARGE_FILE_BYTES", 0)
+    path = write_pbf(tmp_path / "country.osm.pbf", ELEMENTS)
+    report = import_file(empty_conn, path, region=DEFAULT_REGION)
+    assert (report.created, len(report.rejected)) == (400, 0)
+    way = ELEMENTS[10]
+    place = get_place(empty_conn, f"osm-way-{way['id']}")
+    assert abs(place["lon"] - way["lon"]) < 0.0004
