@@ -171,7 +171,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the import (and its timing) when a generated store exists")
     parser.add_argument("--no-peers", action="store_true", help="skip pygeoapi/Datasette/floor")
     parser.add_argument("--no-browser", action="store_true", help="skip the first map view")
+    parser.add_argument("--import-formats", action="store_true",
+                        help="only the import benchmark per format (bench/import_formats.py)")
     args = parser.parse_args(argv)
+    if args.import_formats:
+        from .import_formats import main as import_formats
+
+        return import_formats(["--rows", str(max(int(s) for s in args.sizes.split(",") if s)),
+                               "--seed", str(args.seed)])
     sizes = [int(s) for s in args.sizes.split(",") if s]
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     demo_store()

@@ -16,6 +16,7 @@ from regional_map.db.connection import connect, transaction
 from regional_map.errors import StoreNotReady
 from regional_map.geocode.services import make_geocoder
 from regional_map.ingest.importer import import_file
+from regional_map.ingest.region import stored_region
 from regional_map.municipalities.boundaries import assign_municipalities, load_boundaries
 from regional_map.networks.seeds import load_seeds
 from regional_map.places.reference import load_postcodes_and_municipalities, load_products
@@ -51,6 +52,15 @@ def check_store(path: str | Path) -> None:
             f"database {path} is at schema version {version}, this program needs "
             f"{migrations.LATEST_VERSION}; run `regional-map init-db` to upgrade it"
         )
+
+
+def store_region(path: str | Path) -> tuple[float, float, float, float] | None:
+    """The region the store's first import recorded (its data's extent), or None."""
+    conn = connect(path)
+    try:
+        return stored_region(conn)
+    finally:
+        conn.close()
 
 
 def init_store(conn: sqlite3.Connection) -> dict[str, int]:

@@ -53,9 +53,10 @@ def test_import_reports_rejected_rows_and_exits_1(tmp_path):
     assert result.returncode == 1
     assert "line 6: rejected: missing name" in result.stderr
     assert "line 7: rejected: unknown postcode 0123" in result.stderr
-    assert "5 new" in result.stdout and "3 rejected" in result.stdout
+    assert "line 8: warning: invalid opening hours" in result.stderr  # kept, with a warning
+    assert "6 new" in result.stdout and "2 rejected" in result.stdout
     stats = json.loads(run(["stats", "--json"], db).stdout)
-    assert stats["places"] == 5 and stats["by_precision"] == {"postcode": 5}
+    assert stats["places"] == 6 and stats["by_precision"] == {"postcode": 6}
 
 
 def test_import_dry_run_as_json(tmp_path):
@@ -63,8 +64,8 @@ def test_import_dry_run_as_json(tmp_path):
     result = run(["import", str(FIXTURES / "boerderijen_nl_latin1.csv"), "--dry-run", "--json"],
                  db, check=False)
     report = json.loads(result.stdout)
-    assert report["dry_run"] and report["created"] == 5
-    assert [r["line"] for r in report["rejected"]] == [6, 7, 8]
+    assert report["dry_run"] and report["created"] == 6
+    assert [r["line"] for r in report["rejected"]] == [6, 7]
     assert json.loads(run(["stats", "--json"], db).stdout)["places"] == 0
 
 

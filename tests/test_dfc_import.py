@@ -38,7 +38,9 @@ def test_export_then_import_into_an_empty_store_gives_the_same_places(client, de
         assert copy["kind"] == original["kind"]
         assert copy["products"] == original["products"], copy["name"]
         assert copy["opening_hours"] == original["opening_hours"]
-    assert sum(1 for p in imported.values() if p["products"]) > 100
+    # The demo's first 300 such places by name: a good share state products, and every one
+    # of those keeps them (checked place by place above).
+    assert sum(1 for p in imported.values() if p["products"]) > 30
 
 
 def test_a_file_written_after_ofns_published_example_imports(empty_conn):

@@ -77,10 +77,14 @@ def test_osm_diff_lists_a_place_edited_locally_after_the_import(tmp_path):
     assert "Stadsboerderij Osdorp (winkel)" in task["properties"]["task_instructions"]
 
 
-def test_a_reimport_of_osm_settles_the_difference(tmp_path):
+def test_a_reimport_of_osm_keeps_the_local_edit_and_still_lists_it(tmp_path):
     path, conn = _edited_store(tmp_path)
-    import_file(conn, demo_osm_file(), source="osm")  # OSM's value wins again
-    assert find_differences(conn) == []
+    before = find_differences(conn)
+    report = import_file(conn, demo_osm_file(), source="osm")  # a sync: the local edit wins
+    assert report.created == 0
+    after = find_differences(conn)
+    assert [d.place["id"] for d in after] == [d.place["id"] for d in before] != []
+    assert [f.field for f in after[0].differences] == [f.field for f in before[0].differences]
     conn.close()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from regional_map.cli.context import open_store, settings
 from regional_map.db import migrations as schema
 from regional_map.errors import BadParameter, StoreNotReady
 from regional_map.ingest.importer import ImportFailed
+from regional_map.ingest.region import effective_region, format_region
 from regional_map.places.exports import export_selection
 from regional_map.places.geocoding import geocode_places
 from regional_map.places.stats import stats
@@ -38,7 +40,7 @@ def init_db_command() -> None:
                f"{result['products']} products.")
 
 
-def _print_report(report, as_json: bool, max_lines: int = 50) -> None:
+def print_report(report, as_json: bool, max_lines: int = 50) -> None:
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -54,20 +56,51 @@ def _print_report(report, as_json: bool, max_lines: int = 50) -> None:
     for dup in report.duplicates[:max_lines]:
         click.echo(f"likely duplicate: {dup['name']} ({dup['id']}) ~ {dup['duplicate_name']} "
                    f"({dup['duplicate_of']}), {dup['distance_m']} m", err=True)
+    for conflict in report.conflicts[:max_lines]:
+        click.echo(f"line {conflict['line']}: conflict: {conflict['id']} {conflict['field']} "
+                   f"edited here ({conflict['kept']!r}) kept over the source's "
+                   f"{conflict['source']!r}", err=True)
+    for gone in report.left_source[:max_lines]:
+        click.echo(f"left the source: {gone['name']} ({gone['id']}), now off the map",
+                   err=True)
     precision = ", ".join(f"{k}: {v}" for k, v in sorted(report.precision.items()))
     click.echo(f"Import of {report.source_id}: {report.summary()}.")
     if precision:
         click.echo(f"Geocode precision: {precision}.")
+    _print_region(report)
+    if report.link_proposals:
+        click.echo(f"{report.link_proposals} network links proposed: "
+                   "see `regional-map link-proposals`.")
     if report.dry_run:
         click.echo("Dry run: nothing was written.")
 
 
+def _print_region(report) -> None:
+    if report.region_set:
+        click.echo(f"The store's region is now {format_region(report.region)} (the data's "
+                   "extent); the map opens on it and later imports are checked against it.")
+    elif report.outside_region:
+        click.echo(f"{report.outside_region} rows lie outside the region "
+                   f"{format_region(report.region)}; set REGIONAL_MAP_REGION (or 'none') "
+                   "to accept them.")
+
+
+def _print_guesses(report) -> None:
+    """What --dry-run shows about a spreadsheet: the mapping used and the first rows."""
+    if report.columns:
+        click.echo("Columns: " + ", ".join(f"{f} ← {c!r}" for f, c in report.columns.items()))
+    for note in report.guesses:
+        click.echo(f"Guessed: {note}")
+    for number, row in enumerate(report.preview, start=1):
+        click.echo(f"Row {number}: " + json.dumps(row, ensure_ascii=False))
+
+
 def _progress_bar(path: Path, quiet: bool):
-    """A progress bar on standard error (hidden when ``quiet`` or not a terminal)."""
-    from tqdm import tqdm
+    """A progress bar (rows/s, ETA) on standard error; hidden when ``quiet`` or in a pipe."""
+    from tqdm import tqdm  # only a terminal import draws it
 
     return tqdm(desc=f"Importing {path.name}", unit=" rows", disable=quiet or None,
-                file=sys.stderr)
+                file=sys.stderr, mininterval=0.5)
 
 
 def _geocoder_done(stats) -> None:
@@ -75,11 +108,32 @@ def _geocoder_done(stats) -> None:
                f"{stats.failures} failed, {stats.cache_hits} from cache.", err=True)
 
 
-def _import(conn, path: Path, *, quiet: bool, **options: Any):
+def import_region(conn) -> tuple[Any, bool]:
+    """The region an import checks rows against, and whether it may be set from the data.
+
+    ``REGIONAL_MAP_REGION`` set in the environment wins; otherwise the store's own region
+    (set by its first import), else the default, which the first import replaces.
+    """
+    explicit = bool(os.environ.get("REGIONAL_MAP_REGION"))
+    return effective_region(conn, settings()["REGION"], explicit), not explicit
+
+
+def run_cli_import(conn, path: Path, *, quiet: bool, **options: Any):
+    """Run an import with a progress bar; ``ImportFailed`` becomes a click error."""
+
     bar = _progress_bar(path, quiet)
+
+    def on_total(total):
+        bar.total = total
+        bar.refresh()
+
+    region, from_data = import_region(conn)
     try:
         return run_import(conn, path, settings=settings(), on_geocoder_done=_geocoder_done,
-                          progress=lambda done: bar.update(done - bar.n), **options)
+                          progress=lambda done: bar.update(done - bar.n), on_total=on_total,
+                          region=region, region_from_data=from_data, **options)
+    except ImportFailed as exc:
+        raise click.ClickException(str(exc)) from exc
     finally:
         bar.close()
 
@@ -94,28 +148,33 @@ def _import(conn, path: Path, *, quiet: bool, **options: Any):
 @click.option("--kind", "default_kind", help="Kind for rows that have none, e.g. farm_shop.")
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help='JSON file {"field": "column"} for columns with unusual names.')
-@click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
-@click.option("--strict", is_flag=True, help="Write nothing if any row is rejected.")
+@click.option("--dry-run", is_flag=True,
+              help="Check and report, write nothing; shows the column mapping and first rows.")
+@click.option("--strict", is_flag=True, help="Write nothing if any row is rejected or has a "
+              "fault in an optional field.")
+@click.option("--no-sync", "no_sync", is_flag=True, help="Do not retire the source's places "
+              "that the file lacks (for a file that is only part of a source).")
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON.")
 def import_command(file: Path, source, licence, attribution, default_kind, mapping, dry_run,
-                   strict, as_json) -> None:
-    """Import places from a CSV, XLSX or GeoJSON file (OSM exports are recognised).
+                   strict, no_sync, as_json) -> None:
+    """Import places from CSV, XLSX, GeoJSON or OSM (overpass turbo GeoJSON, Overpass JSON,
+    .osm, .osm.pbf), recognised by their content.
 
-    Every rejected row is reported with its line and reason; the good rows are imported in
-    one transaction. Exits with status 1 when rows were rejected, 2 when nothing could be read.
+    Every rejected row is reported with its line and reason, every fault in an optional field
+    as a warning; the good rows are imported in one transaction. Re-importing a source is a
+    sync. Exits with status 1 when rows were rejected, 2 when nothing could be read.
     """
-
     conn = open_store(upgrade=True)
     try:
-        report = _import(conn, file, region=settings()["REGION"], source=source,
-                            licence=licence, attribution=attribution,
-                            default_kind=default_kind, mapping=mapping, dry_run=dry_run,
-                            strict=strict, quiet=as_json)
-    except ImportFailed as exc:
-        raise click.ClickException(str(exc)) from exc
+        report = run_cli_import(conn, file, source=source, licence=licence,
+                                attribution=attribution, default_kind=default_kind,
+                                mapping=mapping, dry_run=dry_run, strict=strict,
+                                sync=not no_sync, quiet=as_json)
     finally:
         conn.close()
-    _print_report(report, as_json)
+    if dry_run and not as_json:
+        _print_guesses(report)
+    print_report(report, as_json)
     if report.rejected:
         sys.exit(1)
 
@@ -140,7 +199,7 @@ def load_demo_command(if_empty: bool) -> None:
             bar.close()
     finally:
         conn.close()
-    _print_report(report, as_json=False, max_lines=0)
+    print_report(report, as_json=False, max_lines=0)
 
 
 @click.command("geocode")

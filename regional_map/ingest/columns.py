@@ -43,8 +43,61 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "sells_to_business": ("sells to business", "b2b", "levert aan bedrijven", "horeca",
                           "professionnels"),
 }
-_ALIAS_TO_FIELD = {fold(alias): field for field, aliases in COLUMN_ALIASES.items()
-                   for alias in aliases}
+# German, more English and the names open-data portals use (csv exports of directories).
+MORE_ALIASES: dict[str, tuple[str, ...]] = {
+    "source_ref": ("objectid", "object id", "fid", "gml id", "record id", "uuid", "kennung"),
+    "name": ("bezeichnung", "betrieb", "betriebsname", "hofname", "name des betriebs",
+             "market name", "marktname", "nom du marche", "business name", "shop name",
+             "organisation", "organization", "denomination", "libelle", "naam markt",
+             "title en", "label"),
+    "kind": ("art", "typ", "kategorie", "betriebsart", "type of place", "soort plaats"),
+    "description": ("beschreibung", "bemerkungen", "remarks", "comments", "details",
+                    "opmerkingen", "remarques"),
+    "street": ("strasse", "strassenname", "street name", "voie", "nom de rue", "straat naam"),
+    "housenumber": ("hausnummer", "hnr", "house no", "huisnr"),
+    "address": ("anschrift", "full address", "adresse complete", "location address",
+                "address line", "adresse postale", "volledig adres", "location"),
+    "postcode": ("plz", "postleitzahl", "codepostal", "code_postal", "postal", "post code",
+                 "zip postal code", "postnr"),
+    "city": ("ort", "stadt", "gemeinde", "municipality name", "localite", "town city",
+             "city name", "commune name", "place", "locality", "gemeentenaam", "nom commune",
+             "ortsname"),
+    "country": ("staat", "country code", "landcode", "code pays"),
+    "lat": ("breitengrad", "latitude wgs84", "y wgs84", "geo lat", "lat wgs84", "point y",
+            "latitude dd", "coord y", "geo point lat"),
+    "lon": ("laengengrad", "langengrad", "geo lon", "long wgs84", "point x", "longitude dd",
+            "coord x", "geo point lon", "lon wgs84"),
+    "opening_hours": ("oeffnungszeiten", "offnungszeiten", "hours", "market hours",
+                      "marktzeiten", "uren", "heures", "days and hours", "openingsuren markt",
+                      "horaire d ouverture", "market day", "marktdag", "jour de marche"),
+    "products": ("produkte", "angebot", "sortiment", "products sold", "what is sold",
+                 "producten aanbod", "gamme"),
+    "organic": ("okologisch", "oekologisch", "biologisch gecertificeerd", "bio zertifiziert",
+                "certified organic"),
+    "payment": ("zahlung", "zahlungsmittel", "betaalwijze", "moyens de paiement"),
+    "website": ("webseite", "homepage", "internet", "site internet", "link", "web address",
+                "internetadresse", "www"),
+    "phone": ("telefon", "telefonnummer", "phone number", "tel nr", "telefoonnummer",
+              "numero de telephone", "mobile", "mobiel"),
+    "email": ("e mail address", "email address", "mail address", "e mailadres", "emailadres",
+              "adresse e mail"),
+}
+for _field, _aliases in MORE_ALIASES.items():
+    COLUMN_ALIASES[_field] = COLUMN_ALIASES[_field] + _aliases
+_ALIAS_TO_FIELD = {fold(alias).replace("_", " "): field
+                   for field, aliases in COLUMN_ALIASES.items() for alias in aliases}
+# A header with one of these words names the place ("Market name", "Naam van de hoeve").
+_NAME_WORDS = {"name", "naam", "nom", "bezeichnung", "benaming"}
+
+
+def alias_field(column: str) -> str | None:
+    """The field a column's name stands for: a known name, or a name with a name word."""
+    folded = fold(column).replace("_", " ").replace("-", " ").replace("/", " ")
+    folded = " ".join(folded.split())
+    field = _ALIAS_TO_FIELD.get(folded)
+    if field is None and _NAME_WORDS & set(folded.split()):
+        field = "name"
+    return field
 FIELDS = tuple(COLUMN_ALIASES)
 
 
@@ -72,7 +125,7 @@ def recognise_columns(columns: list[str], mapping: dict[str, str] | None = None
     for column in columns:
         if column in mapped:
             continue
-        field = _ALIAS_TO_FIELD.get(fold(column))
+        field = alias_field(column)
         if field and field not in result:
             result[field] = column
     return result

@@ -1,27 +1,47 @@
 """Import a source file into the store in one transaction, with a report of every row.
 
-Good rows are written; every rejected row is reported with its line and reason. The whole
-import is a single transaction, so a crash or ``kill -9`` leaves the store as it was, and a
-reader sees the old state or the new one, never half. ``dry_run`` runs the very same code and
-rolls back, so its counts (created, updated …) are exact.
+Good rows are written; every rejected row is reported with its line and reason, and every
+fault in an optional field with its line (the row is kept). The whole import is a single
+transaction, so a crash or ``kill -9`` leaves the store as it was, and a reader sees the old
+state or the new one, never half. ``dry_run`` runs the very same code and rolls back, so its
+counts (created, updated …) are exact. A re-import of a source is a sync (``sync.py``).
 """
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from regional_map.db.connection import transaction
 from regional_map.geocode.gazetteer import Gazetteer
 from regional_map.ingest.columns import MappingError, load_mapping, recognise_columns
 from regional_map.ingest.dedupe import likely_duplicates
+from regional_map.ingest.derived import NameDeriver
 from regional_map.ingest.dfc import is_dfc_file, read_dfc
-from regional_map.ingest.osm import OSM_ATTRIBUTION, OSM_LICENCE, looks_like_osm, osm_to_fields
-from regional_map.ingest.readers import ReadError, open_source
-from regional_map.ingest.rows import PlaceRow, RowContext, RowError, normalise_row
+from regional_map.ingest.guess import SAMPLE_ROWS, flagged_products, guess_columns
+from regional_map.ingest.linking import propose_links
+from regional_map.ingest.osm import (
+    OSM_ATTRIBUTION,
+    OSM_LICENCE,
+    looks_like_osm,
+    osm_kind,
+    osm_to_fields,
+)
+from regional_map.ingest.osm_formats import detect_osm_format, open_osm_source
+from regional_map.ingest.readers import ReadError, SourceFile, open_source
+from regional_map.ingest.region import extent_of, save_region, store_is_empty, stored_region
+from regional_map.ingest.report import ImportReport, Rejection
+from regional_map.ingest.rows import (
+    ANONYMOUS_KINDS,
+    PlaceRow,
+    RowContext,
+    RowError,
+    in_region,
+    normalise_row,
+)
+from regional_map.ingest.sync import SourceSync
 from regional_map.model import PLACE_KINDS
 from regional_map.municipalities.boundaries import MunicipalityAssigner, assign_municipalities
 from regional_map.places import audit
@@ -35,161 +55,264 @@ from regional_map.places.store import (
 from regional_map.places.vocab import load_vocabulary
 from regional_map.text import slugify
 
-
-@dataclass
-class Rejection:
-    line: int
-    reason: str
-
-
-@dataclass
-class ImportReport:
-    source_id: str
-    file_format: str
-    read: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-    warnings: list[Rejection] = field(default_factory=list)
-    duplicates: list[dict] = field(default_factory=list)
-    precision: Counter = field(default_factory=Counter)
-    dry_run: bool = False
-    columns: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def imported(self) -> int:
-        return self.created + self.updated + self.unchanged
-
-    def summary(self) -> str:
-        verb = "would import" if self.dry_run else "imported"
-        return (f"{self.read} read, {verb} {self.imported} ({self.created} new, "
-                f"{self.updated} updated, {self.unchanged} unchanged), "
-                f"{len(self.rejected)} rejected, {len(self.duplicates)} likely duplicates")
-
-    def as_dict(self) -> dict:
-        return {
-            "source": self.source_id, "format": self.file_format, "dry_run": self.dry_run,
-            "read": self.read, "created": self.created, "updated": self.updated,
-            "unchanged": self.unchanged, "imported": self.imported,
-            "rejected": [r.__dict__ for r in self.rejected],
-            "warnings": [w.__dict__ for w in self.warnings],
-            "duplicates": self.duplicates, "precision": dict(self.precision),
-            "columns": self.columns,
-        }
+__all__ = ["ImportFailed", "ImportReport", "Rejection", "import_file", "open_any"]
+PREVIEW_ROWS = 5
+Bbox = tuple[float, float, float, float]
 
 
 class ImportFailed(ValueError):
     """The import cannot start (bad file, bad mapping, bad option); nothing was written."""
 
 
-class _DryRunRollback(Exception):
+class _Rollback(Exception):
     pass
+
+
+def open_any(path: Path, keep: Callable[[dict], bool] | None = None) -> SourceFile:
+    """Open any supported file: OSM formats and DFC JSON-LD by name and content, else
+    CSV/XLSX/GeoJSON."""
+    if is_dfc_file(path):
+        return read_dfc(path)
+    fmt = detect_osm_format(path)
+    if fmt is not None:
+        return open_osm_source(path, fmt, keep)
+    return open_source(path)
 
 
 def import_file(conn: sqlite3.Connection, path: str | Path, *, source: str | None = None,
                 licence: str | None = None, attribution: str | None = None,
                 default_kind: str | None = None, mapping: str | Path | None = None,
-                region: tuple[float, float, float, float] | None = None,
-                dry_run: bool = False, strict: bool = False, online_geocoder=None,
-                progress: Callable[[int], None] | None = None) -> ImportReport:
-    """Import ``path`` as source ``source`` (default: the file's name).
+                region: Bbox | None = None, dry_run: bool = False, strict: bool = False,
+                online_geocoder=None, progress: Callable[[int], None] | None = None,
+                keep: Callable[[dict], bool] | None = None, bbox: Bbox | None = None,
+                region_from_data: bool = False, sync: bool = True,
+                on_total: Callable[[int | None], None] | None = None) -> ImportReport:
+    """Import ``path`` as source ``source`` (default: ``osm`` for OSM, else the file's name).
 
-    ``strict`` refuses the whole file when any row is rejected. ``online_geocoder`` (see
-    ``geocode.services.make_geocoder``) is asked for rows the offline gazetteer cannot place.
-    ``progress`` is called with the number of rows read so far (for a progress bar).
+    ``strict`` refuses the whole file when any row is rejected or has a fault in an optional
+    field. ``online_geocoder`` (see ``geocode.online.make_geocoder``) is asked for rows the
+    offline gazetteer cannot place. ``progress`` is called with the number of rows read so
+    far, ``on_total`` once with the number expected (None when unknown). ``keep`` (a predicate
+    over OSM tags) and ``bbox`` leave elements out; places of the source that the file lacks
+    are retired only inside ``bbox``. With ``region_from_data`` an import into an empty store
+    accepts any point and records the data's extent as the store's region.
     """
     path = Path(path)
     if default_kind and default_kind not in PLACE_KINDS:
         raise ImportFailed(f"unknown kind {default_kind!r}; known: {', '.join(PLACE_KINDS)}")
+    if keep is None and not default_kind and detect_osm_format(path) is not None:
+        # A whole extract holds millions of roads and houses: skip (and count) what is not
+        # a kind of place, rather than reject each one.
+        keep = _has_kind
     try:
-        source_file = read_dfc(path) if is_dfc_file(path) else open_source(path)
+        source_file = open_any(path, keep)
         explicit = load_mapping(mapping) if mapping else None
+        is_osm = looks_like_osm(source_file.columns, source_file.metadata)
+        if is_osm:
+            columns: dict[str, str] = {}
+        else:
+            columns = recognise_columns(source_file.columns, explicit)
     except (ReadError, MappingError) as exc:
         raise ImportFailed(str(exc)) from exc
-
-    is_osm = source_file.format == "geojson" and looks_like_osm(source_file.columns,
-                                                                source_file.metadata)
     source_id = slugify(source or ("osm" if is_osm else path.stem)) or "import"
     if is_osm:
         licence = licence or OSM_LICENCE
         attribution = attribution or OSM_ATTRIBUTION
-    columns = {} if is_osm else recognise_columns(source_file.columns, explicit)
-    if not is_osm and "name" not in columns:
-        raise ImportFailed(
-            f"no name column found among {', '.join(source_file.columns)}; "
-            "use --mapping to say which column holds the name"
-        )
-
+    vocabulary = load_vocabulary()
     report = ImportReport(source_id, source_file.format, dry_run=dry_run, columns=columns)
+    rows = source_file.rows
+    if not is_osm:
+        rows, default_kind = _guess(source_file, columns, explicit, default_kind, path,
+                                    vocabulary, report)
+    auto_region = region_from_data and store_is_empty(conn) and stored_region(conn) is None
+    report.region = None if auto_region else region
     ctx = RowContext(
-        gazetteer=Gazetteer(conn), vocabulary=load_vocabulary(), region=region,
+        gazetteer=Gazetteer(conn), vocabulary=vocabulary, region=report.region,
         source_id=source_id, licence=licence or "", default_kind=default_kind, is_osm=is_osm,
-        online=online_geocoder,
+        online=online_geocoder, lenient=not strict,
     )
+    if on_total:
+        on_total(source_file.total)
     now = utcnow()
     try:
         with transaction(conn):
             upsert_source(conn, source_id, name=source or path.name, licence=licence or "",
                           attribution=attribution or "")
-            texts = ProductTexts(conn)
-            seen: dict[str, int] = {}
-            written: list[int] = []
-            place_changes: list = []  # (action, id, before, after) for the change log
-            municipalities = MunicipalityAssigner(conn, ctx.gazetteer)  # polygons, lazily
-            for raw in source_file.rows:
-                report.read += 1
-                if progress and report.read % 500 == 0:
-                    progress(report.read)
-                for warning in raw.warnings:
-                    report.warnings.append(Rejection(raw.line, warning))
-                if raw.problems:
-                    report.rejected.append(Rejection(raw.line, "; ".join(raw.problems)))
-                    continue
-                fields = (osm_to_fields(raw.values) if is_osm
-                          else {f: raw.values.get(col, "") for f, col in columns.items()})
-                try:
-                    row = normalise_row(fields, raw.point, ctx)
-                except RowError as exc:
-                    report.rejected.append(Rejection(raw.line, str(exc)))
-                    continue
-                key = _row_key(row)
-                if key in seen:
-                    report.rejected.append(Rejection(
-                        raw.line, f"duplicate of line {seen[key]} in the same file"))
-                    continue
-                seen[key] = raw.line
-                for warning in row.warnings:
-                    report.warnings.append(Rejection(raw.line, warning))
-                municipalities.assign_record(row.record)
-                outcome, num = upsert_place(conn, row.record, row.products, texts=texts, now=now,
-                                            changes=place_changes)
-                if len(place_changes) >= 1000:  # bounded memory; same transaction
-                    audit.record_place_changes(conn, f"import:{source_id}", place_changes,
-                                               reason=f"import of {path.name}", now=now)
-                    place_changes.clear()
-                setattr(report, outcome, getattr(report, outcome) + 1)
-                report.precision[row.record["geocode_precision"]] += 1
-                written.append(num)
-            if progress:
-                progress(report.read)
+            _import_rows(conn, rows, source_file, ctx, report, now=now, path=path,
+                         is_osm=is_osm, keep=keep, bbox=bbox, sync=sync, progress=progress)
             if strict and report.rejected:
-                raise _DryRunRollback()
-            assign_municipalities(conn, written, assigner=municipalities)
-            report.duplicates = likely_duplicates(conn, written, source_id)
-            record_import(conn, source_id, read=report.read,
-                          imported=report.created, updated=report.updated,
-                          rejected=len(report.rejected))
-            audit.record_import(conn, source_id, {
-                "read": report.read, "created": report.created, "updated": report.updated,
-                "unchanged": report.unchanged, "rejected": len(report.rejected)},
-                place_changes, path.name, now=now)
+                raise _Rollback()
+            if auto_region and report.imported:
+                report.region, report.region_set = extent_of(conn), True
+                save_region(conn, report.region)
             if dry_run:
-                raise _DryRunRollback()
-    except _DryRunRollback:
+                raise _Rollback()
+    except ReadError as exc:  # a streamed file broken half-way: nothing was written
+        raise ImportFailed(str(exc)) from exc
+    except _Rollback:
         if strict and report.rejected and not dry_run:
             report.dry_run = True  # nothing was written; say so in the summary
     return report
+
+
+def _has_kind(tags: dict[str, str]) -> bool:
+    return osm_kind(tags) is not None
+
+
+def _guess(source_file: SourceFile, columns: dict[str, str], explicit, default_kind,
+           path: Path, vocabulary, report: ImportReport):
+    """Recognise the remaining columns from the first rows' values; returns the rows again."""
+    sample = list(itertools.islice(source_file.rows, SAMPLE_ROWS))
+    guess = guess_columns(source_file.columns, [r.values for r in sample], columns,
+                          vocabulary, path.stem)
+    for field_name, column in guess.columns.items():
+        columns.setdefault(field_name, column)
+    report.guesses, report.product_flags = guess.notes, guess.product_flags
+    if not default_kind and "kind" not in columns and guess.kind:
+        default_kind = report.kind_guessed = guess.kind
+    if "name" not in columns and not (("city" in columns or "postcode" in columns)
+                                      and ("kind" in columns
+                                           or default_kind in ANONYMOUS_KINDS)):
+        raise ImportFailed(
+            f"no name column found among {', '.join(source_file.columns)}; "
+            "use --mapping to say which column holds the name"
+        )
+    return itertools.chain(sample, source_file.rows), default_kind
+
+
+def _fields(raw, is_osm: bool, columns: dict[str, str], report: ImportReport,
+            vocabulary) -> dict[str, str]:
+    if is_osm:
+        return osm_to_fields(raw.values)
+    fields = {f: raw.values.get(col, "") for f, col in columns.items()}
+    if report.product_flags:
+        flagged = flagged_products(raw.values, report.product_flags, vocabulary)
+        fields["products"] = ";".join(p for p in (fields.get("products"), flagged) if p)
+    return fields
+
+
+class _Writer:
+    """Writes normalised rows in batches: municipalities are resolved for a batch at once."""
+
+    BATCH = 256
+
+    def __init__(self, conn, ctx: RowContext, report: ImportReport, now: str, path: Path):
+        self.conn, self.ctx, self.report, self.now, self.path = conn, ctx, report, now, path
+        self.texts = ProductTexts(conn)
+        self.municipalities = MunicipalityAssigner(conn, ctx.gazetteer)  # polygons, lazily
+        self.deriver = NameDeriver(conn, ctx.vocabulary)
+        self.sync = SourceSync(conn, ctx.source_id, now)
+        self.pending: list[tuple[int, PlaceRow]] = []
+        self.written: list[int] = []
+        self.changes: list = []  # (action, id, before, after) for the change log
+
+    def add(self, line: int, row: PlaceRow) -> None:
+        self.pending.append((line, row))
+        if len(self.pending) >= self.BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        records = [row.record for _, row in self.pending]
+        resolved = self.municipalities.resolve(
+            [r["lon"] for r in records], [r["lat"] for r in records],
+            [(r.get("postcode") or "", r.get("country") or "", r.get("city") or "")
+             for r in records])
+        for (line, row), (code, _method) in zip(self.pending, resolved, strict=True):
+            self._write(line, row, code)
+        self.pending.clear()
+
+    def _write(self, line: int, row: PlaceRow, municipality_code: str | None) -> None:
+        row.record["municipality_code"] = municipality_code
+        if row.record["extra"].get("name_derived"):
+            self.deriver.apply(row.record, row.products, row.local_lang)
+        prepared = self.sync.prepare(row.record, row.products, line)
+        outcome, num = upsert_place(self.conn, prepared.record, prepared.products,
+                                    texts=self.texts, now=self.now, changes=self.changes,
+                                    existing=prepared.existing)
+        self.sync.written(num, prepared)
+        if len(self.changes) >= 1000:  # bounded memory; same transaction
+            audit.record_place_changes(self.conn, f"import:{self.ctx.source_id}", self.changes,
+                                       reason=f"import of {self.path.name}", now=self.now)
+            self.changes.clear()
+        report = self.report
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        report.precision[row.record["geocode_precision"]] += 1
+        if len(report.preview) < PREVIEW_ROWS:
+            report.preview.append(_preview(row))
+        self.written.append(num)
+
+
+def _import_rows(conn, rows, source_file: SourceFile, ctx: RowContext, report: ImportReport,
+                 *, now: str, path: Path, is_osm: bool, keep, bbox, sync: bool,
+                 progress) -> None:
+    seen: dict[str, int] = {}
+    writer = _Writer(conn, ctx, report, now, path)
+    osm_format = bool(source_file.metadata.get("osm_format"))
+    for raw in rows:
+        report.read += 1
+        if progress and report.read % 500 == 0:
+            progress(report.read)
+        if is_osm and not osm_format and keep is not None and not keep(raw.values):
+            report.skipped += 1  # the GeoJSON reader does not filter; the predicate does
+            continue
+        if bbox is not None and raw.point is not None and not in_region(*raw.point, bbox):
+            report.skipped += 1
+            continue
+        prefix = f"{raw.values.get('osm_id')}: " if osm_format else ""
+        for warning in raw.warnings:
+            report.warnings.append(Rejection(raw.line, prefix + warning))
+        fields = _fields(raw, is_osm, report.columns, report, ctx.vocabulary)
+        writer.sync.saw_ref(fields.get("source_ref"))
+        if raw.problems:
+            report.rejected.append(Rejection(raw.line, prefix + "; ".join(raw.problems)))
+            continue
+        try:
+            row = normalise_row(fields, raw.point, ctx)
+        except RowError as exc:
+            if "outside the configured region" in str(exc):
+                report.outside_region += 1
+            report.rejected.append(Rejection(raw.line, prefix + str(exc)))
+            continue
+        key = _row_key(row)
+        if key in seen:
+            report.rejected.append(Rejection(
+                raw.line, f"{prefix}duplicate of line {seen[key]} in the same file"))
+            continue
+        seen[key] = raw.line
+        for warning in row.warnings:
+            report.warnings.append(Rejection(raw.line, prefix + warning))
+        writer.add(raw.line, row)
+    writer.flush()
+    if progress:
+        progress(report.read)
+    if osm_format:
+        report.skipped += source_file.metadata.get("skipped", 0)
+    written, place_changes = writer.written, writer.changes
+    assign_municipalities(conn, written, assigner=writer.municipalities)
+    if sync:  # in a dry run too: counted exactly, then rolled back
+        writer.sync.retire_missing(bbox, place_changes)
+    outcome = writer.sync.outcome
+    report.left_source, report.returned = outcome.left, outcome.returned
+    report.conflicts = outcome.conflicts
+    report.duplicates = likely_duplicates(conn, written, ctx.source_id)
+    report.link_proposals = propose_links(conn, written, ctx.source_id, now)
+    record_import(conn, ctx.source_id, read=report.read, imported=report.created,
+                  updated=report.updated, rejected=len(report.rejected))
+    audit.record_import(conn, ctx.source_id, {
+        "read": report.read, "created": report.created, "updated": report.updated,
+        "unchanged": report.unchanged, "rejected": len(report.rejected),
+        "left_source": len(report.left_source), "conflicts": len(report.conflicts)},
+        place_changes, path.name, now=now)
+
+
+def _preview(row: PlaceRow) -> dict:
+    keys = ("name", "kind", "street", "housenumber", "postcode", "city", "lat", "lon",
+            "geocode_precision", "opening_hours", "website", "phone")
+    item = {k: row.record.get(k) for k in keys if row.record.get(k) not in (None, "")}
+    item["products"] = row.products
+    return item
 
 
 def _row_key(row: PlaceRow) -> str:

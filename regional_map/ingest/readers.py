@@ -10,9 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from regional_map.ingest.points import flatten_osm_properties, point_on_geometry
 
 # A cell larger than this is a fault in the file (a pasted document, a broken quote), and
 # Python's csv module would refuse it with an unhelpful error.
@@ -36,6 +39,7 @@ class SourceFile:
     rows: Iterator[RawRow]
     metadata: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    total: int | None = None  # rows expected, when known cheaply (for a progress ETA)
 
 
 class ReadError(ValueError):
@@ -137,7 +141,8 @@ def _read_csv(path: Path) -> SourceFile:
             yield row
 
     source = SourceFile("csv", columns, rows(), metadata={"encoding": encoding,
-                                                          "delimiter": delimiter})
+                                                          "delimiter": delimiter},
+                        total=max(len(lines) - 1, 0))
     return source
 
 
@@ -193,11 +198,13 @@ def _read_geojson(path: Path) -> SourceFile:
         raise ReadError("GeoJSON FeatureCollection has no features list")
     columns: list[str] = []
     seen: set[str] = set()
+    osm_ids = False
     for feature in features:
         props = feature.get("properties") if isinstance(feature, dict) else None
-        keys = list(props or {})
+        keys = list(flatten_osm_properties(props) if isinstance(props, dict) else ())
         if isinstance(feature, dict) and feature.get("id") is not None:
             keys.append("id")  # the feature's own id is the source id when it has one
+            osm_ids = osm_ids or _OSM_ID.match(str(feature["id"])) is not None
         for key in keys:
             if key not in seen:
                 seen.add(key)
@@ -211,6 +218,7 @@ def _read_geojson(path: Path) -> SourceFile:
                 yield row
                 continue
             props = feature.get("properties") or {}
+            props = flatten_osm_properties(props) if isinstance(props, dict) else {}
             for key, value in props.items():
                 if value is None:
                     continue
@@ -222,16 +230,31 @@ def _read_geojson(path: Path) -> SourceFile:
             if "id" in feature and "id" not in row.values and feature["id"] is not None:
                 row.values["id"] = str(feature["id"])
             geometry = feature.get("geometry")
-            if geometry:
-                if geometry.get("type") != "Point":
-                    row.problems.append(f"geometry is a {geometry.get('type')}, not a Point")
-                else:
-                    coords = geometry.get("coordinates") or []
-                    try:
-                        row.point = (float(coords[0]), float(coords[1]))
-                    except (TypeError, ValueError, IndexError):
-                        row.problems.append("point has no valid coordinates")
+            if isinstance(geometry, dict):
+                _geojson_point(row, geometry)
             yield row
 
-    metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
-    return SourceFile("geojson", columns, rows(), metadata=metadata)
+    metadata = dict(document["metadata"]) if isinstance(document.get("metadata"), dict) else {}
+    # overpass turbo puts its ODbL notice at the top level, not under metadata.
+    for key in ("copyright", "license", "licence", "generator"):
+        if isinstance(document.get(key), str):
+            metadata.setdefault(key, document[key])
+    metadata["osm_ids"] = osm_ids
+    return SourceFile("geojson", columns, rows(), metadata=metadata, total=len(features))
+
+
+_OSM_ID = re.compile(r"^(node|way|relation)/\d+$")
+
+
+def _geojson_point(row: RawRow, geometry: dict) -> None:
+    """The row's point: a Point's coordinates, or a point on a line or area."""
+    if geometry.get("type") == "Point":
+        coords = geometry.get("coordinates") or []
+        try:
+            row.point = (float(coords[0]), float(coords[1]))
+        except (TypeError, ValueError, IndexError):
+            row.problems.append("point has no valid coordinates")
+        return
+    row.point = point_on_geometry(geometry)
+    if row.point is None:
+        row.problems.append(f"geometry ({geometry.get('type')}) has no valid coordinates")

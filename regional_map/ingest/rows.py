@@ -9,25 +9,34 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
-import opening_hours
-
 from regional_map.geocode.gazetteer import Gazetteer, GeocodeError, normalise_country
-from regional_map.ingest.osm import derived_name
-from regional_map.model import PLACE_KINDS, STATUSES
-from regional_map.places.vocab import Vocabulary, parse_months
+from regional_map.ingest.derived import derive_names
+from regional_map.ingest.fields import (  # noqa: F401 - parse_* re-exported for callers
+    Faults,
+    RowError,
+    normalise_website,
+    optional_fields,
+    parse_bool,
+    parse_date,
+    parse_payment,
+)
+from regional_map.model import PLACE_KINDS
+from regional_map.places.vocab import Vocabulary
 from regional_map.text import fold
 
+# Belgium and the Netherlands: the area whose languages (nl, fr) the interface speaks.
+_BE_NL = (2.5, 49.45, 7.25, 53.6)
 MAX_NAME_LENGTH = 200
+# Kinds a source may leave unnamed; their name is derived from kind, product and town.
+ANONYMOUS_KINDS = ("vending_machine", "farmers_market", "pickup_point")
 MAX_DESCRIPTION_LENGTH = 5000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ADDRESS = re.compile(
     r"^\s*(?P<street>.*?\D)\s*(?P<number>\d+\s*[A-Za-z]?(?:\s*[-/]\s*\w+)?)?\s*"
     r"(?:,\s*(?P<postcode>\d{4}(?:\s?[A-Za-z]{2})?)\s+(?P<city>.+))?\s*$"
 )
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # ``=HYPERLINK(…)``, ``=cmd|…``, ``@SUM(…)``: formulas a spreadsheet left in a cell.
 _FORMULA = re.compile(r"^[=@]\s*[A-Za-z_][\w.]*\s*[(|!]")
 _MARKUP = re.compile(r"<\s*/?\s*[A-Za-z][^>]*>")
@@ -54,25 +63,8 @@ for _code, _term in PLACE_KINDS.items():
         KIND_ALIASES.setdefault(fold(_label), _code)
     KIND_ALIASES[fold(_code.replace("_", " "))] = _code
 
-PAYMENT_ALIASES = {
-    "cash": "cash", "contant": "cash", "contanten": "cash", "especes": "cash", "cash only": "cash",
-    "bancontact": "debit_card", "maestro": "debit_card", "debit card": "debit_card",
-    "debit": "debit_card", "pin": "debit_card", "pinnen": "debit_card", "card": "debit_card",
-    "kaart": "debit_card", "carte": "debit_card", "debit cards": "debit_card",
-    "credit card": "credit_card", "credit cards": "credit_card", "visa": "credit_card",
-    "mastercard": "credit_card", "kredietkaart": "credit_card", "carte de credit": "credit_card",
-    "contactless": "contactless", "contactloos": "contactless", "sans contact": "contactless",
-    "qr": "qr_code", "qr code": "qr_code", "payconiq": "qr_code", "app": "app",
-    "overschrijving": "transfer", "virement": "transfer", "transfer": "transfer",
-}
-PAYMENT_METHODS = ("cash", "debit_card", "credit_card", "contactless", "qr_code", "app",
-                   "transfer")
-_TRUE = {"yes", "ja", "oui", "true", "1", "y", "j", "x", "only", "bio", "waar", "vrai"}
-_FALSE = {"no", "nee", "non", "false", "0", "n", "onwaar", "faux"}
 
 
-class RowError(ValueError):
-    """A row that cannot be imported; the message is the reason shown to the user."""
 
 
 @dataclass
@@ -89,6 +81,9 @@ class RowContext:
     # Online geocoder (opt-in by REGIONAL_MAP_GEOCODER): asked only when the offline gazetteer
     # cannot place a row that has a street address.
     online: Any = None
+    # Faults in optional fields keep the row (a warning) instead of rejecting it; imports
+    # are lenient unless --strict, the contribution form is not.
+    lenient: bool = False
 
 
 @dataclass
@@ -96,6 +91,8 @@ class PlaceRow:
     record: dict[str, Any]
     products: list[str]
     warnings: list[str] = field(default_factory=list)
+    faults: list[str] = field(default_factory=list)  # optional fields that did not parse
+    local_lang: str = "nl"  # the language of the place's area (for derived names)
 
 
 def clean_text(value: str | None) -> str:
@@ -121,77 +118,22 @@ def in_region(lon: float, lat: float, region: tuple[float, float, float, float] 
     return minlon <= lon <= maxlon and minlat <= lat <= maxlat
 
 
-def parse_bool(text: str) -> bool | None:
-    folded = fold(text)
-    if not folded:
-        return None
-    if folded in _TRUE:
-        return True
-    if folded in _FALSE:
-        return False
-    raise RowError(f"cannot read {text!r} as yes or no")
-
-
-def parse_payment(text: str) -> tuple[list[str], list[str]]:
-    """Payment methods from free text; returns (codes, unknown words)."""
-    codes: list[str] = []
-    unknown: list[str] = []
-    for part in re.split(r"[;,/|+]| and | en | et ", text):
-        folded = fold(part)
-        if not folded:
-            continue
-        code = folded if folded in PAYMENT_METHODS else PAYMENT_ALIASES.get(folded)
-        if code is None and folded.replace(" ", "_") in PAYMENT_METHODS:
-            code = folded.replace(" ", "_")
-        if code:
-            if code not in codes:
-                codes.append(code)
-        else:
-            unknown.append(part.strip())
-    return codes, unknown
-
-
-def parse_date(text: str, what: str) -> str | None:
-    value = text.strip()
-    if not value:
-        return None
-    for candidate in (value, value[:10]):
-        try:
-            return date.fromisoformat(candidate).isoformat()
-        except ValueError:
-            pass
-    match = re.match(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$", value)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        try:
-            return date(year, month, day).isoformat()
-        except ValueError:
-            pass
-    raise RowError(f"{what} {text!r} is not a date (use YYYY-MM-DD)")
-
-
-def normalise_website(text: str) -> str:
-    value = text.strip()
-    if not value:
-        return ""
-    if re.match(r"^[a-z][a-z0-9+.-]*:", value, re.IGNORECASE):
-        # Only web links: a javascript: or data: URL in a website column is an attack.
-        if not re.match(r"^https?://", value, re.IGNORECASE):
-            raise RowError(f"website {value[:60]!r} is not an http(s) address")
-        return value
-    if " " in value or "." not in value:
-        raise RowError(f"website {value[:60]!r} is not a web address")
-    return "https://" + value
 
 
 def _local_language(fields: dict[str, str], point: tuple[float, float] | None) -> str:
     """French in Wallonia (postcodes 1300-1499 and 4000-7999, or south of the language
-    border when only a point is known), Dutch elsewhere in Belgium and the Netherlands."""
+    border when only a point is known), Dutch elsewhere in Belgium and the Netherlands,
+    English elsewhere (the interface has no other languages)."""
+    country = normalise_country(fields.get("country"))
+    if country is None and point is not None and not in_region(*point, _BE_NL):
+        return "en"
+    if fields.get("country") and country is None:
+        return "en"
     digits = fields.get("postcode", "")[:4]
     if digits.isdigit() and normalise_country(fields.get("country")) != "NL":
         number = int(digits)
         return "fr" if 1300 <= number < 1500 or 4000 <= number < 8000 else "nl"
-    if point is not None and normalise_country(fields.get("country")) == "BE":
+    if point is not None and country in ("BE", None):  # NL lies north of 50.75° too
         return "fr" if point[1] < 50.75 else "nl"
     return "nl"
 
@@ -307,7 +249,11 @@ def _online_position(fields: dict[str, str], country: str | None,
 
 def normalise_row(fields: dict[str, str], point: tuple[float, float] | None,
                   ctx: RowContext) -> PlaceRow:
-    """Turn canonical text fields into a place record; raises :class:`RowError`."""
+    """Turn canonical text fields into a place record; raises :class:`RowError`.
+
+    A missing name is derived (``derived.py``) for OSM elements and for rows whose kind and
+    town are known; the record then carries ``extra.name_derived``.
+    """
     fields = {k: clean_text(v) for k, v in fields.items()}
     warnings: list[str] = []
     for column, value in fields.items():
@@ -318,10 +264,14 @@ def normalise_row(fields: dict[str, str], point: tuple[float, float] | None,
     kind = _kind(fields, ctx)
     name = fields.get("name", "")
     extra: dict[str, Any] = {}
+    local_lang = _local_language(fields, point)
     if not name:
-        if not ctx.is_osm:
+        # OSM leaves machines and markets unnamed as a rule; a spreadsheet only them.
+        if not ctx.is_osm and (kind not in ANONYMOUS_KINDS
+                               or not (fields.get("city") or fields.get("postcode"))):
             raise RowError("missing name")
-        name = derived_name(kind, fields, _local_language(fields, point))
+        towns = {lang: fields.get("city", "") for lang in ("nl", "fr", "en")}
+        name = derive_names(kind, None, towns)[local_lang]
         extra["name_derived"] = True
     if len(name) > MAX_NAME_LENGTH:
         raise RowError(f"name is {len(name)} characters long, more than {MAX_NAME_LENGTH}")
@@ -339,62 +289,11 @@ def normalise_row(fields: dict[str, str], point: tuple[float, float] | None,
         licence=ctx.licence,
     )
     record.update(_position(fields, point, ctx, warnings))
-
-    hours = fields.get("opening_hours", "")
-    if hours and not opening_hours.validate(hours):
-        if not ctx.is_osm:
-            raise RowError(f"invalid opening hours {hours!r} (use OSM opening_hours syntax)")
-        # OSM is where this syntax lives; its free-text values stay, shown as "hours unknown".
-        warnings.append(f"opening hours {hours!r} do not parse; kept as text")
-    record["opening_hours"] = hours
-
-    products: list[str] = []
-    if fields.get("products"):
-        products = ctx.vocabulary.match(fields["products"])
-        if not products and not ctx.is_osm:
-            warnings.append(f"no known product in {fields['products']!r}")
-    if fields.get("season_months"):
-        try:
-            record["season_months"] = ",".join(str(m) for m in
-                                               parse_months(fields["season_months"]))
-        except ValueError:
-            raise RowError(f"season {fields['season_months']!r} is not a month list "
-                           "such as 4-10 or 11-12,1-3") from None
-
-    if fields.get("organic"):
-        record["organic"] = parse_bool(fields["organic"])
-    if fields.get("sells_to_business"):
-        record["sells_to_business"] = parse_bool(fields["sells_to_business"])
-    if fields.get("payment"):
-        codes, unknown = parse_payment(fields["payment"])
-        record["payment"] = codes
-        if unknown:
-            warnings.append(f"unknown payment methods: {', '.join(unknown)}")
-    try:
-        record["website"] = normalise_website(fields.get("website", ""))
-    except RowError as exc:
-        warnings.append(f"{exc}; dropped")
-        record["website"] = ""
-    email = fields.get("email", "")
-    if email and not _EMAIL.match(email):
-        warnings.append(f"email {email!r} is not an address; dropped")
-        email = ""
-    record["email"] = email
-    record["phone"] = fields.get("phone", "")[:40]
-
-    status = fold(fields.get("status", "")).replace(" ", "_") or "active"
-    status = {"open": "active", "actief": "active", "gesloten": "closed", "ferme": "closed",
-              "stopped": "closed", "gestopt": "closed"}.get(status, status)
-    if status not in STATUSES:
-        raise RowError(f"unknown status {fields['status']!r}; use one of {', '.join(STATUSES)}")
-    record["status"] = status
-    record["closed_on"] = parse_date(fields.get("closed_on", ""), "closing date")
-    try:
-        record["last_confirmed"] = parse_date(fields.get("last_confirmed", ""), "check date")
-    except RowError as exc:
-        warnings.append(str(exc))
-        record["last_confirmed"] = None
-    if fields.get("operator"):
-        extra["operator"] = fields["operator"]
+    faults = Faults(ctx.lenient, warnings, extra)
+    products = optional_fields(fields, record, ctx.vocabulary, is_osm=ctx.is_osm,
+                               faults=faults)
+    for key in ("operator", "brand", "network"):
+        if fields.get(key):
+            extra[key] = fields[key]
     record["extra"] = extra
-    return PlaceRow(record, products, warnings)
+    return PlaceRow(record, products, warnings, faults=faults.found, local_lang=local_lang)

@@ -82,10 +82,40 @@ class ProductTexts:
         return " ".join(self._texts.get(code, "") for code in codes)
 
 
+_LOOK_UP = object()  # upsert_place looks the existing place up itself
+
+
+def stored_value(column: str, value: Any) -> Any:
+    """``value`` as the ``places`` column holds it (JSON text, 0/1, '' for None …)."""
+    return _column_value(column, value)
+
+
+def find_existing(conn: sqlite3.Connection, record: Mapping[str, Any],
+                  place_id: str | None = None) -> sqlite3.Row | None:
+    """The stored place a record is: same ``(source_id, source_ref)``, else the same id."""
+    place_id = place_id or record.get("id") or make_place_id(
+        record.get("source_id"), record.get("source_ref"), record["name"], record["lat"],
+        record["lon"])
+    if record.get("source_ref") is None or record.get("source_id") is None:
+        return conn.execute("SELECT * FROM places WHERE id = ?", (place_id,)).fetchone()
+    # One query, both unique indexes (SQLite's OR optimisation); the source's own id wins.
+    rows = conn.execute(
+        "SELECT * FROM places WHERE (source_id = ? AND source_ref = ?) OR id = ?",
+        (record["source_id"], record["source_ref"], place_id)).fetchall()
+    for row in rows:
+        if row["source_id"] == record["source_id"] and row["source_ref"] == record["source_ref"]:
+            return row
+    return rows[0] if rows else None
+
+
 def upsert_place(conn: sqlite3.Connection, record: Mapping[str, Any],
                  products: Iterable[str] = (), *, texts: ProductTexts | None = None,
-                 now: str | None = None, changes: list | None = None) -> tuple[str, int]:
+                 now: str | None = None, changes: list | None = None,
+                 existing: Any = _LOOK_UP) -> tuple[str, int]:
     """Insert or update one place; returns ``("created"|"updated"|"unchanged", num)``.
+
+    ``existing`` is the stored row (or None) when the caller already looked it up with
+    :func:`find_existing` (an import's sync does), saving the look-up.
 
     A place is the same place when it has the same ``(source_id, source_ref)``, or else the
     same ``id``. A point of better precision (e.g. a manual pin) is never replaced by a worse
@@ -98,14 +128,8 @@ def upsert_place(conn: sqlite3.Connection, record: Mapping[str, Any],
     if not values.get("id"):
         values["id"] = make_place_id(record.get("source_id"), record.get("source_ref"),
                                      record["name"], record["lat"], record["lon"])
-    existing = None
-    if record.get("source_ref") is not None and record.get("source_id") is not None:
-        existing = conn.execute(
-            "SELECT * FROM places WHERE source_id = ? AND source_ref = ?",
-            (record["source_id"], record["source_ref"]),
-        ).fetchone()
-    if existing is None:
-        existing = conn.execute("SELECT * FROM places WHERE id = ?", (values["id"],)).fetchone()
+    if existing is _LOOK_UP:
+        existing = find_existing(conn, record, values["id"])
 
     codes = sorted({c for c in products if c in texts})
     if existing is None:
@@ -119,8 +143,11 @@ def upsert_place(conn: sqlite3.Connection, record: Mapping[str, Any],
             [values[c] for c in columns],
         )
         num = cursor.lastrowid
-        _replace_products(conn, num, codes)
-        _index_place(conn, num, texts)
+        conn.executemany(
+            "INSERT INTO place_products (place_num, product_code) VALUES (?, ?)",
+            [(num, code) for code in codes],
+        )
+        _index_place(conn, num, texts, new_codes=codes)
         if changes is not None:
             after = {c: values[c] for c in PLACE_COLUMNS if c in values}
             changes.append(("create", values["id"], None, {**after, "products": codes}))
@@ -158,29 +185,48 @@ def _replace_products(conn: sqlite3.Connection, num: int, codes: list[str]) -> N
     )
 
 
-def _index_place(conn: sqlite3.Connection, num: int, texts: ProductTexts) -> None:
-    """Refresh the R*Tree and FTS rows of one place from the ``places`` table."""
+def _index_place(conn: sqlite3.Connection, num: int, texts: ProductTexts,
+                 new_codes: list[str] | None = None) -> None:
+    """Refresh the R*Tree and FTS rows of one place from the ``places`` table.
+
+    ``new_codes``: the place was just inserted with these products, so it has no index rows
+    to delete and its products need not be read back (an import's common case).
+    """
     row = conn.execute(
-        """SELECT p.num, p.name, p.description, p.lat, p.lon, p.city, p.postcode,
+        """SELECT p.num, p.name, p.description, p.lat, p.lon, p.city, p.postcode, p.extra,
                   m.name_nl AS m_nl, m.name_fr AS m_fr
            FROM places p LEFT JOIN municipalities m ON m.code = p.municipality_code
            WHERE p.num = ?""",
         (num,),
     ).fetchone()
-    codes = [r[0] for r in conn.execute(
-        "SELECT product_code FROM place_products WHERE place_num = ?", (num,)
-    )]
-    conn.execute("DELETE FROM places_rtree WHERE num = ?", (num,))
+    if new_codes is not None:
+        codes = new_codes
+    else:
+        codes = [r[0] for r in conn.execute(
+            "SELECT product_code FROM place_products WHERE place_num = ?", (num,)
+        )]
+        conn.execute("DELETE FROM places_rtree WHERE num = ?", (num,))
     conn.execute(
         "INSERT INTO places_rtree (num, minlon, maxlon, minlat, maxlat) VALUES (?, ?, ?, ?, ?)",
         (num, row["lon"], row["lon"], row["lat"], row["lat"]),
     )
-    conn.execute("DELETE FROM places_fts WHERE rowid = ?", (num,))
+    if new_codes is None:
+        conn.execute("DELETE FROM places_fts WHERE rowid = ?", (num,))
     town = " ".join(v for v in (row["city"], row["postcode"], row["m_nl"], row["m_fr"]) if v)
     conn.execute(
         "INSERT INTO places_fts (rowid, name, description, products, town) VALUES (?, ?, ?, ?, ?)",
-        (num, fold(row["name"]), fold(row["description"]), texts.text(codes), fold(town)),
+        (num, fold(_searchable_name(row)), fold(row["description"]), texts.text(codes),
+         fold(town)),
     )
+
+
+def _searchable_name(row: sqlite3.Row) -> str:
+    """The name, plus a derived name's other languages ("Melkautomaat", "Distributeur de
+    lait", "Milk vending machine"), so the place is found in all three."""
+    if '"derived_names"' not in (row["extra"] or ""):
+        return row["name"]  # the common case: no JSON parsing per place
+    names = json.loads(row["extra"]).get("derived_names") or {}
+    return " ".join(dict.fromkeys([row["name"], *names.values()]))
 
 
 def reindex_all(conn: sqlite3.Connection) -> int:

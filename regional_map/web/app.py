@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
 
-from regional_map.provision import check_store
+from regional_map.provision import check_store, store_region
 from regional_map.resources import resource_dir
 from regional_map.settings import load as load_settings
 from regional_map.web.context import close_db
@@ -23,6 +24,10 @@ def create_app(overrides: dict[str, Any] | None = None, *, check: bool = True) -
     settings = load_settings(**(overrides or {}))
     if check:
         check_store(settings["DB"])
+        if "REGION" not in (overrides or {}) and not os.environ.get("REGIONAL_MAP_REGION"):
+            # No region configured: the map opens on the data's extent (set by the first
+            # import), not on the default BE/NL box.
+            settings["REGION"] = store_region(settings["DB"]) or settings["REGION"]
     app = Flask("regional_map", template_folder=str(resource_dir("templates")),
                 static_folder=str(resource_dir("static")))
     app.config["REGIONAL_MAP"] = settings
