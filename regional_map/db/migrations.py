@@ -212,8 +212,17 @@ def _v6_point_index(conn: sqlite3.Connection) -> None:
     migrate_point_index(conn)
 
 
+def _v7_network_areas(conn: sqlite3.Connection) -> None:
+    from regional_map.db.area_migrations import (
+        migrate_network_areas,  # network areas, offers, delivery moments
+    )
+
+    migrate_network_areas(conn)
+
+
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
-    _v1, _v2, _v3_trust, _v4_networks, _v5_boundaries, _v6_point_index)
+    _v1, _v2, _v3_trust, _v4_networks, _v5_boundaries, _v6_point_index,
+    _v7_network_areas)
 LATEST_VERSION = len(MIGRATIONS)
 
 
