@@ -102,8 +102,11 @@ def _search(conn: sqlite3.Connection, text: str, lang: str, limit: int,
     if "municipality" in types:
         found["municipality"] = _municipalities(conn, folded, lang)
     if "service" in types:
-        found["service"] = [(EXACT if folded in s.terms() else NAME, _service_item(conn, s, lang))
-                            for s in services]
+        items = [(EXACT if folded in s.terms() else NAME, _service_item(conn, s, lang))
+                 for s in services]
+        # Within a rank, the services someone offers come before the empty ones.
+        items.sort(key=lambda h: (h[0], -(h[1]["places"] + h[1]["networks"])))
+        found["service"] = items
     if "product" in types:
         found["product"] = _products(folded, lang)
     groups = []

@@ -168,10 +168,20 @@ function directoryMap() {
     }
     const n = collection.numberMatched;
     status.textContent = n === 1 ? t("one_place_in_view") : t("places_in_view", n);
+    // An empty view without filters means no data was loaded there, not "nothing exists".
+    const unfiltered = [...new URLSearchParams(config.query || "").keys()].length === 0;
+    const empty = n === 0 && unfiltered;
+    container.classList.toggle("no-data", empty);
+    if (empty) status.textContent = t("no_data");
     container.dataset.loaded = "true";
   }
 
   async function refresh() {
+    if (config.places === "none") {
+      // A network or town matched the search as typed: places one typo away are not shown.
+      draw({ features: [], numberMatched: 0 });
+      return;
+    }
     if (controller) controller.abort();
     controller = new AbortController();
     container.dataset.loaded = "false";
@@ -239,6 +249,10 @@ function directoryMap() {
     });
   }
 
+  // Networks' areas of activity: drawn as areas, never as points on a headquarters.
+  if (config.areasUrl) drawAreas(map, config.areasUrl, params.get("network"));
+  window.addEventListener("view-changed", () => map.invalidateSize());
+
   map.on("movestart", () => { userMoved = true; });
   map.on("moveend", () => {
     const c = map.getCenter();
@@ -249,6 +263,42 @@ function directoryMap() {
   userMoved = false;
   refresh();
   container.regionalMap = { map, L, markers };
+}
+
+function areaTooltip(props) {
+  const root = element("div", "area-tooltip");
+  root.append(element("span", "popup-name", t("area_of", props.name)));
+  if (props.schedule) root.append(element("span", "popup-line", props.schedule));
+  return root;
+}
+
+async function drawAreas(map, url, selected) {
+  const query = new URLSearchParams(config.lang ? { lang: config.lang } : {});
+  const response = await fetch(`${url}?${query}`);
+  if (!response.ok) return;
+  const collection = await response.json();
+  const layer = L.geoJSON(collection, {
+    interactive: true,
+    style: (feature) => ({
+      color: feature.properties.network === selected ? "#b45309" : "#6a3d9a",
+      weight: feature.properties.network === selected ? 3 : 1.5,
+      fillOpacity: 0.06, dashArray: feature.properties.approximate ? "4 4" : null,
+      className: `network-area network-area-${feature.properties.network}`,
+    }),
+    onEachFeature: (feature, shape) => {
+      shape.bindTooltip(() => areaTooltip(feature.properties), { sticky: true });
+      shape.bindPopup(() => {
+        const root = areaTooltip(feature.properties);
+        const link = element("a", "popup-line popup-page", feature.properties.name);
+        link.href = feature.properties.page;
+        root.append(link);
+        return root;
+      });
+    },
+  });
+  layer.addTo(map);
+  layer.bringToBack();
+  container.dataset.areas = String(collection.features.length);
 }
 
 if (container) {

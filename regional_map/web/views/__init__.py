@@ -7,6 +7,7 @@ The one explicit list of what the app serves: :data:`BLUEPRINTS` in registration
 from regional_map.web.views import (
     admin,
     api,
+    areas,
     assets,
     contribute,
     embed,
@@ -14,6 +15,7 @@ from regional_map.web.views import (
     networks,
     ogc,
     pages,
+    search,
 )
 
 BLUEPRINTS = (
@@ -26,6 +28,8 @@ BLUEPRINTS = (
     contribute.bp,      # public suggestions and problem reports
     municipalities.bp,  # showcases, boundaries, coverage
     embed.bp,           # the embeddable map, its builder and oEmbed
+    search.bp,          # /api/search: one search for everything
+    areas.bp,           # networks' areas of activity as GeoJSON
 )
 
 REGISTRARS = (admin.register_trust,)  # sessions, CSRF and the freshness filter

@@ -16,6 +16,8 @@ from regional_map.networks.exports import (
 )
 from regional_map.networks.matchmaking import DEFAULT_RADIUS_KM, find_suppliers, parse_match_request
 from regional_map.networks.records import (
+    SERVICES,
+    WEEKDAYS,
     all_links,
     computed_counts,
     get_network,
@@ -25,6 +27,7 @@ from regional_map.networks.records import (
     network_places,
     services_of,
 )
+from regional_map.networks.areas import area_feature
 from regional_map.places.queries import attributions, get_place
 from regional_map.web.context import current_language, get_db, settings
 from regional_map.web.errors import ApiError, BadParameter
@@ -45,6 +48,19 @@ def _network_or_404(network_id: str, lang: str) -> dict:
     if network is None:
         raise ApiError(404, f"no network with id {network_id!r}")
     return network
+
+
+_DAY_NAMES = {
+    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+
+
+def day_name(code: str, lang: str) -> str:
+    """``Tu`` → "dinsdag" / "mardi" / "Tuesday"."""
+    names = _DAY_NAMES.get(lang, _DAY_NAMES["en"])
+    return names[WEEKDAYS.index(code)] if code in WEEKDAYS else code
 
 
 def _network_json(network: dict, lang: str) -> dict:
@@ -97,13 +113,18 @@ def network(network_id: str):
                                 for role in place["roles"]]
     cfg = settings()
     source = conn.execute("SELECT * FROM sources WHERE id = ?", (found["source_id"],)).fetchone()
+    area = area_feature(conn, found)
     return render_template(
         "networks/network.html", network=found, counts=body["counts"], places=places,
+        area=area["properties"] if area else None,
+        services=[SERVICES[c].label(lang) for c in found["services"] if c in SERVICES],
+        delivery_days=[day_name(d, lang) for d in found["delivery_days"]],
         links=body["links"], exports=body["exports"], source=source,
         link_types=LINK_TYPES, lang=lang, sources=attributions(conn),
         map_config={
             "tile-url": cfg["TILE_URL"], "tile-attribution": cfg["TILE_ATTRIBUTION"],
             "geojson-url": body["geojson"], "lang": lang,
+            "area-url": url_for("areas.api_network_area", network_id=network_id) if area else "",
             "region": ",".join(str(v) for v in (cfg["REGION"] or (-180, -85, 180, 85))),
         },
     )
@@ -152,7 +173,14 @@ def api_networks():
     network_type = request.args.get("type") or None
     if network_type and network_type not in NETWORK_TYPES:
         raise BadParameter("type", f"unknown network type; known: {', '.join(NETWORK_TYPES)}")
-    networks = list_networks(get_db(), current_language(), network_type=network_type)
+    day = request.args.get("delivery_day") or None
+    if day and day not in WEEKDAYS:
+        raise BadParameter("delivery_day", f"use one of {', '.join(WEEKDAYS)}")
+    service = request.args.get("service") or None
+    if service and service not in SERVICES:
+        raise BadParameter("service", f"unknown service; known: {', '.join(SERVICES)}")
+    networks = list_networks(get_db(), current_language(), network_type=network_type,
+                             delivery_day=day, service=service)
     for item in networks:
         item["url"] = url_for("networks.api_network", network_id=item["id"])
     return jsonify({"networks": networks, "numberReturned": len(networks)})
@@ -257,7 +285,11 @@ def _document_api() -> None:
         "Networks (cooperatives, platforms, processing hubs…) with their computed counts",
         tag="networks", item_schema=item, items_key="networks",
         parameters=[param("type", "Network type.", {"type": "string",
-                                                    "enum": list(NETWORK_TYPES)})]))
+                                                    "enum": list(NETWORK_TYPES)}),
+                    param("delivery_day", "Only networks delivering on this weekday.",
+                          {"type": "string", "enum": list(WEEKDAYS)}),
+                    param("service", "Only networks offering this service.",
+                          {"type": "string", "enum": list(SERVICES)})]))
     register_path("/api/networks/<network_id>", "get", item_operation(
         "A network: its places with their roles, links, computed counts and stated figures",
         tag="networks", schema=item, id_name="network_id", example="paysans-artisans"))

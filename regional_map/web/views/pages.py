@@ -18,8 +18,15 @@ from regional_map.formats.jsonld import place_jsonld
 from regional_map.hours.opening import week_table
 from regional_map.model import LANGUAGES, PLACE_KINDS
 from regional_map.places.directory import apply_where, decorate
-from regional_map.places.queries import attributions, bounds_of, find_places, get_place
+from regional_map.places.queries import (
+    PlacePage,
+    attributions,
+    bounds_of,
+    find_places,
+    get_place,
+)
 from regional_map.places.vocab import load_vocabulary
+from regional_map.search.everything import search_everything
 from regional_map.web.context import current_language, get_db, settings
 from regional_map.web.i18n import gettext as _
 from regional_map.web.params import RADII_KM, parse_place_filter
@@ -106,11 +113,20 @@ def index():
     location = None
     page = None
     bounds = None
+    answer = None
+    places_hidden = False
     try:
         location = apply_where(get_db(), args)
         f = parse_place_filter(args, max_limit=cfg["MAX_PAGE_SIZE"],
                                default_limit=LIST_PAGE_SIZE, tz=cfg["TIMEZONE"], now=now())
         page = find_places(get_db(), f, lang=lang)
+        if f.q:
+            answer = search_everything(get_db(), f.q, lang=lang,
+                                       types=("network", "municipality", "service", "product"))
+            if page.corrected and answer.groups and not answer.corrected:
+                # A network or town matched as typed: places one typo away are not shown.
+                page = PlacePage(0, [], page.limit, page.offset)
+                places_hidden = True
         if page.total and (f.q or f.kinds or f.products or f.categories or f.network
                            or f.municipalities) and not f.near:
             bounds = bounds_of(get_db(), f)
@@ -121,7 +137,8 @@ def index():
     if wants_json():
         return jsonify(feature_collection([place_feature(p, lang) for p in page.items],
                                           numberMatched=page.total,
-                                          numberReturned=len(page.items)))
+                                          numberReturned=len(page.items),
+                                          **({"search": answer.as_dict()} if answer else {})))
     items = decorate(page.items, lang=lang, at=now(), tz=cfg["TIMEZONE"]) if page else []
     region = cfg["REGION"] or (-180.0, -85.0, 180.0, 85.0)
     vocab = load_vocabulary()
@@ -152,12 +169,26 @@ def index():
             "region": ",".join(str(v) for v in region),
             "lang": lang,
             "near": args.get("near", ""),
+            "places": "none" if places_hidden else "all",
             "place-links-url": _endpoint_template("networks.api_place_links", "place_id"),
             "network-links-url": _endpoint_template("networks.api_network_links", "network_id"),
+            "areas-url": _url("areas.api_areas") if "areas.api_areas" in current_app.view_functions
+            else "",
         },
         networks=_networks(),
+        groups_before=_groups(answer, before=True), groups_after=_groups(answer, before=False),
+        answer=answer, places_hidden=places_hidden,
+        default_view="list" if args.get("q") else "map",
     )
     return body, 400 if error else 200
+
+
+def _groups(answer, *, before: bool) -> list[dict]:
+    """The search's other groups that rank before (or after) the places: a network named
+    exactly comes before the places that merely mention it."""
+    if answer is None:
+        return []
+    return [g for g in answer.groups if (g["best_match"] == "exact") == before]
 
 
 def _endpoint_template(endpoint: str, argument: str) -> str:
@@ -181,6 +212,8 @@ def map_messages() -> dict[str, str]:
         "more": _("More about this place"),
         "data": _("Data (JSON)"),
         "load_error": _("The map could not load places."),
+        "no_data": _("No open data loaded for this area yet — load your region's OSM."),
+        "area_of": _("Area of activity of %(name)s", name="{n}"),
     }
 
 
