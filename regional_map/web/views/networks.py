@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
 from regional_map.model import LINK_TYPES, NETWORK_TYPES, kind_label
+from regional_map.networks.areas import area_feature
 from regional_map.networks.exports import (
     EXPORT_FORMATS,
     export_network,
@@ -27,7 +28,6 @@ from regional_map.networks.records import (
     network_places,
     services_of,
 )
-from regional_map.networks.areas import area_feature
 from regional_map.places.queries import attributions, get_place
 from regional_map.web.context import current_language, get_db, settings
 from regional_map.web.errors import ApiError, BadParameter
