@@ -95,20 +95,27 @@ function directoryMap() {
     const [lat, lon] = config.near.split(",").map(Number);
     L.circleMarker([lat, lon], { radius: 7, color: "#1d4ed8", weight: 3, fillOpacity: 0.6, interactive: false }).addTo(map);
   }
-  if (initial) {
-    map.setView(initial.center, initial.zoom);
-  } else if (config.near) {
-    const [lat, lon] = config.near.split(",").map(Number);
-    const radiusKm = Number(params.get("radius_km")) || 0;
-    if (radiusKm) map.fitBounds(L.latLng(lat, lon).toBounds(radiusKm * 2000));
-    else map.setView([lat, lon], 11);
-  } else if (params.get("bbox")) {
-    map.fitBounds(parseBox(params.get("bbox")));
-  } else if (config.bounds) {
-    map.fitBounds(parseBox(config.bounds).pad(0.05), { maxZoom: 15 });
-  } else {
-    map.fitBounds(parseBox(config.region));
+  function initialView() {
+    if (initial) {
+      map.setView(initial.center, initial.zoom);
+    } else if (config.near) {
+      const [lat, lon] = config.near.split(",").map(Number);
+      const radiusKm = Number(params.get("radius_km")) || 0;
+      if (radiusKm) map.fitBounds(L.latLng(lat, lon).toBounds(radiusKm * 2000));
+      else map.setView([lat, lon], 11);
+    } else if (params.get("bbox")) {
+      map.fitBounds(parseBox(params.get("bbox")));
+    } else if (config.bounds) {
+      map.fitBounds(parseBox(config.bounds).pad(0.05), { maxZoom: 15 });
+    } else {
+      map.fitBounds(parseBox(config.region));
+    }
   }
+  // A map hidden at first (a phone showing the list) has no size: it takes its first view
+  // when it is shown.
+  let placed = container.offsetWidth > 0;
+  if (placed) initialView();
+  else map.setView([0, 0], 2);
 
   // Places placed at the same point (a town centre, one address) are spread on a small ring,
   // so that each marker can be seen and clicked.
@@ -177,6 +184,10 @@ function directoryMap() {
   }
 
   async function refresh() {
+    if (!placed) {
+      container.dataset.loaded = "true"; // nothing to load while the map is not shown
+      return;
+    }
     if (config.places === "none") {
       // A network or town matched the search as typed: places one typo away are not shown.
       draw({ features: [], numberMatched: 0 });
@@ -251,10 +262,17 @@ function directoryMap() {
 
   // Networks' areas of activity: drawn as areas, never as points on a headquarters.
   if (config.areasUrl) drawAreas(map, config.areasUrl, params.get("network"));
-  window.addEventListener("view-changed", () => map.invalidateSize());
+  window.addEventListener("view-changed", () => {
+    map.invalidateSize();
+    if (!placed && container.offsetWidth > 0) {
+      placed = true;
+      initialView();
+    }
+  });
 
   map.on("movestart", () => { userMoved = true; });
   map.on("moveend", () => {
+    if (!placed) return;
     const c = map.getCenter();
     history.replaceState(history.state, "", `${window.location.pathname}${window.location.search}#${map.getZoom()}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}`);
     if (searchArea && userMoved) searchArea.hidden = false;

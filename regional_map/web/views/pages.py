@@ -17,6 +17,7 @@ from regional_map.formats.geojson import feature_collection, place_feature
 from regional_map.formats.jsonld import place_jsonld
 from regional_map.hours.opening import week_table
 from regional_map.model import LANGUAGES, PLACE_KINDS
+from regional_map.networks.records import services_of
 from regional_map.places.directory import apply_where, decorate
 from regional_map.places.queries import (
     PlacePage,
@@ -254,6 +255,7 @@ def place(place_id: str):
     return render_template(
         "place.html",
         place=found, products=products, source=source, links=links, today=now().date(),
+        services=services_of(conn, found["id"], lang),
         week=week_table(found["opening_hours"], now().date(), found["country"] or "BE",
                         cfg["TIMEZONE"], lang) if found["opening_hours"] else None,
         jsonld=place_jsonld(found, _url("pages.place", place_id=place_id, _external=True)),
