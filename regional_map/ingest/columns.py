@@ -40,8 +40,9 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "closed_on": ("closed on", "closed_on", "gesloten sinds", "ferme depuis", "closing date"),
     "last_confirmed": ("last confirmed", "last_confirmed", "check date", "check_date",
                        "gecontroleerd", "verifie le"),
-    "sells_to_business": ("sells to business", "b2b", "levert aan bedrijven", "horeca",
-                          "professionnels"),
+    "sells_to_business": ("sells to business", "sells_to_business", "b2b", "levert aan bedrijven",
+                          "horeca", "professionnels", "wholesale", "groothandel",
+                          "vente aux professionnels", "grossiste"),
 }
 _ALIAS_TO_FIELD = {fold(alias): field for field, aliases in COLUMN_ALIASES.items()
                    for alias in aliases}

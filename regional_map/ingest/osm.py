@@ -42,7 +42,8 @@ def osm_kind(tags: dict[str, str]) -> str | None:
         return "farm_shop"
     if tags.get("craft") == "beekeeper":
         return "beekeeper"
-    if tags.get("shop") in ("greengrocer", "deli", "cheese", "butcher", "dairy", "supermarket"):
+    if tags.get("shop") in ("greengrocer", "deli", "cheese", "butcher", "dairy", "supermarket",
+                            "wholesale"):
         return "retail_shop"
     if tags.get("amenity") in ("restaurant", "fast_food", "cafe"):
         return "restaurant"
@@ -89,6 +90,8 @@ def osm_to_fields(tags: dict[str, str]) -> dict[str, str]:
         "last_confirmed": _first(tags, "check_date", "survey:date"),
         "operator": tags.get("operator", ""),
     }
+    if tags.get("shop") == "wholesale" or tags.get("wholesale", "no") != "no":
+        fields["sells_to_business"] = "yes"  # wholesale=* / shop=wholesale: sells to businesses
     if tags.get("disused:shop") or tags.get("disused:amenity"):
         fields["status"] = "closed"
     return fields

@@ -15,7 +15,13 @@ from regional_map.networks.exports import (
     links_collection,
     network_collection,
 )
-from regional_map.networks.matchmaking import DEFAULT_RADIUS_KM, find_suppliers, parse_match_request
+from regional_map.networks.matchmaking import (
+    BUYER_KINDS,
+    DEFAULT_RADIUS_KM,
+    buyer_kinds,
+    find_suppliers,
+    parse_match_request,
+)
 from regional_map.networks.records import (
     SERVICES,
     WEEKDAYS,
@@ -152,6 +158,7 @@ def match():
     body = render_template(
         "networks/match.html", args=args, results=results, error=error, req=req,
         radii=RADII_KM, default_radius=int(DEFAULT_RADIUS_KM), sources=attributions(conn),
+        buyer_kinds=buyer_kinds(current_language()),
         json_url=url_for("networks.api_match", **args) if results is not None else None,
     )
     return body, 400 if error else 200
@@ -159,7 +166,7 @@ def match():
 
 def _match_body(req, results: list[dict]) -> dict:
     return {
-        "query": {"products": list(req.products), "terms": list(req.terms),
+        "query": {"products": list(req.products), "terms": list(req.terms), "buyer": req.buyer,
                   "near": list(req.near), "location": req.location_label,
                   "radius_km": req.radius_km, "business": req.business},
         "numberReturned": len(results), "results": results,
@@ -336,6 +343,8 @@ def _document_api() -> None:
                   {"type": "number", "exclusiveMinimum": 0, "maximum": 200}),
             param("business", "true: only suppliers that deliver to businesses.",
                   {"type": "string", "enum": ["true", "false"]}),
+            param("buyer", "The buyer's kind (implies business=true).",
+                  {"type": "string", "enum": list(BUYER_KINDS)}),
             lang],
         "responses": {"200": json_response("Suppliers, nearest first", {
             "type": "object", "required": ["query", "results"],
