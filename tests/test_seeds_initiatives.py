@@ -103,3 +103,16 @@ def test_the_demo_has_the_kinds_the_seeds_are_about(demo_conn):
     kinds = dict(demo_conn.execute("SELECT kind, COUNT(*) FROM places GROUP BY kind"))
     assert kinds.get("institution_kitchen", 0) >= 1
     assert kinds.get("processing_hub", 0) >= 1 and kinds.get("cooperative_shop", 0) >= 1
+
+
+def test_empty_sections_are_hidden_and_an_empty_area_says_so(client):
+    # Oregional states no place, area or link: no empty "Places" or "In the data" headings.
+    page = client.get("/networks/oregional?lang=en").get_data(as_text=True)
+    assert "<h2>Places</h2>" not in page and "<h2>In the data</h2>" not in page
+    assert "No places of this network are on the map yet." in page
+    # Brugge (West Flanders): the demo's OSM sample stops at 4.26°E.
+    brugge = client.get("/municipalities/31005?lang=en").get_data(as_text=True)
+    assert "No open data loaded for this area yet" in brugge
+    assert "Markets this week" not in brugge and "None recorded yet." not in brugge
+    gent = client.get("/municipalities/44021?lang=en").get_data(as_text=True)
+    assert "No open data loaded" not in gent and "By kind" in gent

@@ -127,3 +127,12 @@ def test_phone_layout_stays_accessible(page, live_server):
     page.wait_for_selector("#map[data-loaded=true]", state="attached")
     results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa"]})
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_network_page_on_a_phone_stays_accessible(page, live_server):
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + "/networks/kortom?lang=nl")
+    page.wait_for_selector("#network-map[data-loaded=true]")
+    assert page.locator("path.network-area").count() == 1
+    results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa"]})
+    assert results.violations_count == 0, results.generate_report()
