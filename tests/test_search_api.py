@@ -10,6 +10,7 @@ from network_world import build_world
 from regional_map.db.connection import transaction
 from regional_map.networks.areas import save_area
 from regional_map.networks.matchmaking import find_suppliers, parse_match_request
+from regional_map.networks.moments import days_in_schedule
 from regional_map.networks.records import save_network
 from regional_map.web.app import create_app
 
@@ -163,3 +164,18 @@ def test_areas_are_served_and_filterable_by_delivery_day(area_world, empty_db_pa
     assert tuesday["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
     assert client.get("/api/areas?delivery_day=Tuesday").status_code == 400
     assert client.get("/api/networks/coop/area").status_code == 404  # a point, no area
+
+
+def test_delivery_moments_are_read_from_an_osm_schedule_and_filterable(area_world,
+                                                                        empty_db_path):
+    # The platform of the test world states "Tu,Fr 17:00-19:00"; free text gives no days.
+    assert days_in_schedule("Tu,Fr 17:00-19:00") == ["Tu", "Fr"]
+    assert days_in_schedule("Fr-Mo 08:00-10:00") == ["Mo", "Fr", "Sa", "Su"]
+    assert days_in_schedule("two moments a week (pickup or delivery)") == []
+    client = create_app({"DB": str(empty_db_path), "HIDE_AFTER_MONTHS": 0}).test_client()
+    friday = client.get("/api/networks?delivery_day=Fr").get_json()["networks"]
+    assert {n["id"] for n in friday} == {"platform", "veg-namur"}
+    page = client.get("/networks?delivery_day=Tu&lang=nl").get_data(as_text=True)
+    assert 'data-id="platform"' in page and 'data-id="coop"' not in page
+    assert "dinsdag, vrijdag" in page
+    assert client.get("/networks?delivery_day=someday").status_code == 400

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from regional_map.model import LINK_TYPES, NETWORK_TYPES, PLACE_KINDS, Term
+from regional_map.networks.moments import WEEKDAYS, days_in_schedule
 from regional_map.places.queries import PlaceFilter, find_places, places_from_rows
 from regional_map.places.services import load_services
 from regional_map.places.store import reindex_place, upsert_network, utcnow
@@ -47,8 +48,6 @@ _NETWORK_SELECT = """SELECT id, name, type, description, website, area, stated_f
     sells_to_consumers, status, closed_on, products, services, delivery_days, description_lang,
     created_at, updated_at FROM networks"""
 
-# OSM weekday codes, for delivery moments ("Tu,Fr").
-WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 
 
 class UnknownReference(ValueError):
@@ -78,7 +77,7 @@ def save_network(conn: sqlite3.Connection, record: Mapping[str, Any]) -> str:
     for code in record.get("services") or ():
         if code not in SERVICES:
             raise ValueError(f"unknown service {code!r}; known: {', '.join(SERVICES)}")
-    days = list(record.get("delivery_days") or ())
+    days = list(record.get("delivery_days") or days_in_schedule(record.get("schedule") or ""))
     if any(d not in WEEKDAYS for d in days):
         raise ValueError(f"delivery days are OSM weekday codes ({', '.join(WEEKDAYS)})")
     result = upsert_network(conn, record)

@@ -7,7 +7,8 @@ from flask import Blueprint, Response, jsonify, request
 
 from regional_map.formats.geojson import feature_collection
 from regional_map.networks.areas import area_feature, areas_with_ids
-from regional_map.networks.records import WEEKDAYS, get_network
+from regional_map.networks.moments import WEEKDAYS
+from regional_map.networks.records import get_network
 from regional_map.places.queries import attributions
 from regional_map.web.context import current_language, get_db
 from regional_map.web.errors import ApiError, BadParameter

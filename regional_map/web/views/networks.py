@@ -22,9 +22,9 @@ from regional_map.networks.matchmaking import (
     find_suppliers,
     parse_match_request,
 )
+from regional_map.networks.moments import WEEKDAYS, day_name
 from regional_map.networks.records import (
     SERVICES,
-    WEEKDAYS,
     all_links,
     computed_counts,
     get_network,
@@ -56,19 +56,6 @@ def _network_or_404(network_id: str, lang: str) -> dict:
     return network
 
 
-_DAY_NAMES = {
-    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
-    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-
-
-def day_name(code: str, lang: str) -> str:
-    """``Tu`` → "dinsdag" / "mardi" / "Tuesday"."""
-    names = _DAY_NAMES.get(lang, _DAY_NAMES["en"])
-    return names[WEEKDAYS.index(code)] if code in WEEKDAYS else code
-
-
 def _network_json(network: dict, lang: str) -> dict:
     conn = get_db()
     places = network_places(conn, network["id"], lang=lang)
@@ -91,12 +78,30 @@ def _network_json(network: dict, lang: str) -> dict:
 
 @bp.get("/networks")
 def index():
+    """Every network; ``delivery_day`` and ``service`` narrow the list (a form on the page)."""
     lang = current_language()
-    networks = list_networks(get_db(), lang)
+    day, service = _network_filters()
+    networks = list_networks(get_db(), lang, delivery_day=day, service=service)
     if wants_json():
         return jsonify({"networks": networks, "numberReturned": len(networks)})
-    return render_template("networks/index.html", networks=networks,
-                           sources=attributions(get_db()))
+    for item in networks:
+        item["delivery_day_names"] = [day_name(d, lang) for d in item["delivery_days"]]
+    return render_template(
+        "networks/index.html", networks=networks, sources=attributions(get_db()),
+        days=[(d, day_name(d, lang)) for d in WEEKDAYS], day=day or "", service=service or "",
+        services=[(code, term.label(lang)) for code, term in SERVICES.items()
+                  if code != "other"])
+
+
+def _network_filters() -> tuple[str | None, str | None]:
+    """``delivery_day`` (Mo…Su) and ``service`` (a service code), checked; BadParameter."""
+    day = request.args.get("delivery_day") or None
+    if day and day not in WEEKDAYS:
+        raise BadParameter("delivery_day", f"use one of {', '.join(WEEKDAYS)}")
+    service = request.args.get("service") or None
+    if service and service not in SERVICES:
+        raise BadParameter("service", f"unknown service; known: {', '.join(SERVICES)}")
+    return day, service
 
 
 @bp.get("/networks/<network_id>")
@@ -180,12 +185,7 @@ def api_networks():
     network_type = request.args.get("type") or None
     if network_type and network_type not in NETWORK_TYPES:
         raise BadParameter("type", f"unknown network type; known: {', '.join(NETWORK_TYPES)}")
-    day = request.args.get("delivery_day") or None
-    if day and day not in WEEKDAYS:
-        raise BadParameter("delivery_day", f"use one of {', '.join(WEEKDAYS)}")
-    service = request.args.get("service") or None
-    if service and service not in SERVICES:
-        raise BadParameter("service", f"unknown service; known: {', '.join(SERVICES)}")
+    day, service = _network_filters()
     networks = list_networks(get_db(), current_language(), network_type=network_type,
                              delivery_day=day, service=service)
     for item in networks:
