@@ -116,3 +116,13 @@ def test_empty_sections_are_hidden_and_an_empty_area_says_so(client):
     assert "Markets this week" not in brugge and "None recorded yet." not in brugge
     gent = client.get("/municipalities/44021?lang=en").get_data(as_text=True)
     assert "No open data loaded" not in gent and "By kind" in gent
+
+
+def test_english_fragments_on_dutch_pages_carry_lang(client):
+    page = client.get("/?q=Voedselteams&lang=nl").get_data(as_text=True)
+    assert '<span class="schedule" lang="en">two moments a week' in page
+    network = client.get("/networks/paysans-artisans?lang=nl").get_data(as_text=True)
+    assert '<span class="figure-what" lang="en">producers</span>' in network
+    assert '<q lang="nl">' in network  # the quoted source text is Dutch
+    english = client.get("/networks/paysans-artisans?lang=en").get_data(as_text=True)
+    assert 'class="network-description" lang=' not in english

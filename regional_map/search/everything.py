@@ -54,9 +54,12 @@ class SearchAnswer:
 
 
 def search_everything(conn: sqlite3.Connection, q: str, *, lang: str = "en",
-                      limit: int = DEFAULT_LIMIT, types: tuple[str, ...] = GROUP_ORDER
-                      ) -> SearchAnswer:
-    """Everything matching ``q``, grouped; see the module docstring for the order."""
+                      limit: int = DEFAULT_LIMIT, types: tuple[str, ...] = GROUP_ORDER,
+                      allow_correction: bool = True) -> SearchAnswer:
+    """Everything matching ``q``, grouped; see the module docstring for the order.
+
+    ``allow_correction=False`` skips the typo search (the caller found places as typed).
+    """
     text = (q or "").strip()[:200]
     answer = SearchAnswer(text)
     if not fold(text).strip():
@@ -66,7 +69,7 @@ def search_everything(conn: sqlite3.Connection, q: str, *, lang: str = "en",
         answer.groups = groups
         return answer
     # Nothing matched as typed: try the nearest known words, and say so.
-    fixed = corrected_text(conn, text)
+    fixed = corrected_text(conn, text) if allow_correction else None
     if fixed is not None:
         retry, retry_fuzzy = _search(conn, fixed, lang, limit, types)
         if retry or retry_fuzzy:
@@ -146,7 +149,8 @@ def _networks(conn: sqlite3.Connection, folded: str, service_codes: set[str],
     hits = []
     words = folded.split()
     for row in conn.execute("SELECT id, name, type, description, area, schedule, services, "
-                            "status FROM networks ORDER BY name COLLATE NOCASE"):
+                            "status, description_lang FROM networks "
+                            "ORDER BY name COLLATE NOCASE"):
         term = NETWORK_TYPES.get(row["type"])
         labels = " ".join((term.nl, term.fr, term.en)) if term else row["type"]
         haystack = fold(f"{row['name']} {row['area']} {row['description']} {labels}").split()
@@ -159,6 +163,7 @@ def _networks(conn: sqlite3.Connection, folded: str, service_codes: set[str],
             "type": "network", "id": row["id"], "name": row["name"], "kind": row["type"],
             "kind_label": term.label(lang) if term else row["type"], "area": row["area"],
             "schedule": row["schedule"], "status": row["status"],
+            "lang": row["description_lang"] or None,  # the language of its texts
             "url": f"/networks/{quote(row['id'])}",
         }))
     return hits

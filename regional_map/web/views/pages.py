@@ -123,7 +123,8 @@ def index():
         page = find_places(get_db(), f, lang=lang)
         if f.q:
             answer = search_everything(get_db(), f.q, lang=lang,
-                                       types=("network", "municipality", "service", "product"))
+                                       types=("network", "municipality", "service", "product"),
+                                       allow_correction=page.total == 0 or page.corrected)
             if page.corrected and answer.groups and not answer.corrected:
                 # A network or town matched as typed: places one typo away are not shown.
                 page = PlacePage(0, [], page.limit, page.offset)
