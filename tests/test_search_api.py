@@ -7,11 +7,14 @@ from __future__ import annotations
 import pytest
 from network_world import build_world
 
-from regional_map.db.connection import transaction
+from regional_map.db.connection import connect, transaction
+from regional_map.db.migrations import LATEST_VERSION, migrate
 from regional_map.networks.areas import save_area
 from regional_map.networks.matchmaking import find_suppliers, parse_match_request
 from regional_map.networks.moments import days_in_schedule
 from regional_map.networks.records import save_network
+from regional_map.places.queries import PlaceFilter, find_places
+from regional_map.places.store import upsert_place
 from regional_map.web.app import create_app
 
 
@@ -179,3 +182,18 @@ def test_delivery_moments_are_read_from_an_osm_schedule_and_filterable(area_worl
     assert 'data-id="platform"' in page and 'data-id="coop"' not in page
     assert "dinsdag, vrijdag" in page
     assert client.get("/networks?delivery_day=someday").status_code == 400
+
+
+def test_an_older_store_is_upgraded_and_its_hub_services_become_searchable(tmp_path):
+    # A store at schema step 6 with a hub and its services, as the previous release made it.
+    conn = connect(tmp_path / "old.db")
+    migrate(conn, target=6)
+    with transaction(conn):
+        upsert_place(conn, {"id": "hub", "name": "Gedeelde hub", "kind": "processing_hub",
+                            "lat": 50.5, "lon": 4.8, "geocode_precision": "source"})
+        conn.execute("INSERT INTO place_services (place_id, code) VALUES ('hub', "
+                     "'jar_washing')")
+    assert find_places(conn, PlaceFilter(q="bokalenwasserij")).total == 0
+    assert migrate(conn) == [LATEST_VERSION]
+    assert find_places(conn, PlaceFilter(q="bokalenwasserij")).items[0]["id"] == "hub"
+    conn.close()

@@ -216,8 +216,14 @@ def _v7_network_areas(conn: sqlite3.Connection) -> None:
     from regional_map.db.area_migrations import (
         migrate_network_areas,  # network areas, offers, delivery moments
     )
+    from regional_map.places.store import (
+        reindex_place,  # late import, as in _v2: store depends on the schema
+    )
 
     migrate_network_areas(conn)
+    # Services became searchable with their place: index those already recorded.
+    for (place_id,) in conn.execute("SELECT DISTINCT place_id FROM place_services").fetchall():
+        reindex_place(conn, place_id)
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
