@@ -90,7 +90,7 @@ def osm_to_fields(tags: dict[str, str]) -> dict[str, str]:
         "last_confirmed": _first(tags, "check_date", "survey:date"),
         "operator": tags.get("operator", ""),
     }
-    if tags.get("shop") == "wholesale" or tags.get("wholesale", "no") != "no":
+    if tags.get("shop") == "wholesale" or tags.get("wholesale") not in (None, "", "no"):
         fields["sells_to_business"] = "yes"  # wholesale=* / shop=wholesale: sells to businesses
     if tags.get("disused:shop") or tags.get("disused:amenity"):
         fields["status"] = "closed"

@@ -348,6 +348,7 @@ def all_links(conn: sqlite3.Connection, *, link_type: str | None = None,
 def save_services(conn: sqlite3.Connection, place_id: str, services: Iterable[Mapping],
                   source_id: str | None = None) -> int:
     """Replace the services of a place (``code``, optional ``name`` and ``note``)."""
+    before = _service_codes(conn, place_id)
     conn.execute("DELETE FROM place_services WHERE place_id = ?", (place_id,))
     count = 0
     for position, service in enumerate(services):
@@ -361,8 +362,14 @@ def save_services(conn: sqlite3.Connection, place_id: str, services: Iterable[Ma
              source_id),
         )
         count += 1
-    reindex_place(conn, place_id)  # the services' names are searchable with the place
+    if _service_codes(conn, place_id) != before:
+        reindex_place(conn, place_id)  # the services' names are searchable with the place
     return count
+
+
+def _service_codes(conn: sqlite3.Connection, place_id: str) -> list[str]:
+    return [r[0] for r in conn.execute(
+        "SELECT code FROM place_services WHERE place_id = ? ORDER BY position", (place_id,))]
 
 
 def services_of(conn: sqlite3.Connection, place_id: str, lang: str = "en") -> list[dict]:

@@ -210,9 +210,14 @@ def _index_place(conn: sqlite3.Connection, num: int, texts: ProductTexts) -> Non
 
 
 def reindex_place(conn: sqlite3.Connection, place_id: str) -> None:
-    """Refresh the search and spatial index rows of one place (after its services change)."""
+    """Refresh the search and spatial index rows of one place (after its services change).
+
+    The place is marked changed (``updated_at``), which also tells every worker's search
+    cache and point index that the store changed.
+    """
     row = conn.execute("SELECT num FROM places WHERE id = ?", (place_id,)).fetchone()
     if row is not None:
+        conn.execute("UPDATE places SET updated_at = ? WHERE num = ?", (utcnow(), row[0]))
         _index_place(conn, row[0], ProductTexts(conn))
 
 

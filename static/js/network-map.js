@@ -6,6 +6,11 @@ import { drawLinks } from "./links.js";
 
 const container = document.getElementById("network-map");
 
+// Leaflet renders attributions as HTML; source attributions are data, so they are escaped.
+function escapeText(text) {
+  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 function parseBox(text) {
   const [minlon, minlat, maxlon, maxlat] = text.split(",").map(Number);
   return L.latLngBounds([minlat, minlon], [maxlat, maxlon]);
@@ -30,7 +35,8 @@ async function drawArea(map, url) {
 if (container) {
   const config = container.dataset;
   const map = L.map(container, { scrollWheelZoom: false });
-  L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: config.tileAttribution }).addTo(map);
+  L.tileLayer(config.tileUrl, { maxZoom: 19, attribution: escapeText(config.tileAttribution) }).addTo(map);
+  if (config.dataAttribution) map.attributionControl.addAttribution(escapeText(config.dataAttribution));
   map.fitBounds(parseBox(config.region));
   const layer = drawLinks(map, L, config.geojsonUrl, { fit: !config.areaUrl });
   const area = config.areaUrl ? drawArea(map, config.areaUrl) : Promise.resolve(null);

@@ -136,6 +136,11 @@ def network(network_id: str):
             "tile-url": cfg["TILE_URL"], "tile-attribution": cfg["TILE_ATTRIBUTION"],
             "geojson-url": body["geojson"], "lang": lang,
             "area-url": url_for("areas.api_network_area", network_id=network_id) if area else "",
+            # Every dataset drawn on this map, with its licence (ODbL for OSM places).
+            "data-attribution": " | ".join(
+                f"{s['attribution'] or s['name']} ({s['licence']})" if s["licence"]
+                else s["attribution"] or s["name"] for s in attributions(conn)
+                if s["id"] in {p["source_id"] for p in places} | {found["source_id"]}),
             "region": ",".join(str(v) for v in (cfg["REGION"] or (-180, -85, 180, 85))),
         },
     )
