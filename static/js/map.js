@@ -261,7 +261,9 @@ function directoryMap() {
   }
 
   // Networks' areas of activity: drawn as areas, never as points on a headquarters.
-  if (config.areasUrl) drawAreas(map, config.areasUrl, params.get("network"));
+  // A chosen network without places of its own: show its area.
+  const fitArea = !initial && !config.bounds && !config.near && !params.get("bbox");
+  if (config.areasUrl) drawAreas(map, config.areasUrl, params.get("network"), fitArea);
   window.addEventListener("view-changed", () => {
     map.invalidateSize();
     if (!placed && container.offsetWidth > 0) {
@@ -290,7 +292,7 @@ function areaTooltip(props) {
   return root;
 }
 
-async function drawAreas(map, url, selected) {
+async function drawAreas(map, url, selected, fit) {
   const query = new URLSearchParams(config.lang ? { lang: config.lang } : {});
   const response = await fetch(`${url}?${query}`);
   if (!response.ok) return;
@@ -316,6 +318,10 @@ async function drawAreas(map, url, selected) {
   });
   layer.addTo(map);
   layer.bringToBack();
+  if (selected && fit) {
+    const chosen = layer.getLayers().find((shape) => shape.feature.properties.network === selected);
+    if (chosen) map.fitBounds(chosen.getBounds().pad(0.1), { maxZoom: 13 });
+  }
   container.dataset.areas = String(collection.features.length);
 }
 

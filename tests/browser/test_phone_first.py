@@ -136,3 +136,13 @@ def test_network_page_on_a_phone_stays_accessible(page, live_server):
     assert page.locator("path.network-area").count() == 1
     results = Axe().run(page, options={"runOnly": ["wcag2a", "wcag2aa"]})
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_choosing_a_network_without_places_shows_its_area(page, live_server):
+    page.set_viewport_size(DESKTOP)
+    page.goto(live_server.url + "/?network=kortom")
+    page.wait_for_selector("#map path.network-area-kortom")
+    page.wait_for_function(
+        "() => { const c = document.getElementById('map').regionalMap.map.getCenter();"
+        " return Math.abs(c.lat - 50.88) < 0.1 && Math.abs(c.lng - 4.70) < 0.15; }")
+    assert page.js_errors == []
