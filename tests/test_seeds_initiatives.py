@@ -126,3 +126,12 @@ def test_english_fragments_on_dutch_pages_carry_lang(client):
     assert '<q lang="nl">' in network  # the quoted source text is Dutch
     english = client.get("/networks/paysans-artisans?lang=en").get_data(as_text=True)
     assert 'class="network-description" lang=' not in english
+
+
+def test_a_municipality_lists_the_networks_whose_area_covers_it(client):
+    leuven = client.get("/municipalities/24062?lang=en").get_data(as_text=True)
+    assert 'data-id="kortom"' in leuven and "area of activity" in leuven
+    assert 'data-id="food-hub-leuven"' not in leuven  # closed
+    body = client.get("/municipalities/24062.json").get_json()
+    kortom = next(n for n in body["networks"] if n["id"] == "kortom")
+    assert kortom["by_area"] is True and kortom["places"] == 0
