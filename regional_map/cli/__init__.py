@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import click
 
-from regional_map.cli import boundaries, networks, places, trust
+from regional_map.cli import areas, boundaries, networks, places, trust
 
-COMMANDS = places.COMMANDS + trust.COMMANDS + networks.COMMANDS + boundaries.COMMANDS
+COMMANDS = (places.COMMANDS + trust.COMMANDS + networks.COMMANDS + areas.COMMANDS
+            + boundaries.COMMANDS)
 
 
 @click.group(help="Regional Map: the open map and directory of a region's short food chain.")
