@@ -97,6 +97,7 @@ def _search(conn: sqlite3.Connection, text: str, lang: str, limit: int,
         page = find_places(conn, PlaceFilter(q=text, limit=limit, statuses=ALL_STATUSES),
                            lang=lang)
         hits = [(_rank(folded, p["name"]), _place_item(p, lang)) for p in page.items]
+        hits.sort(key=lambda h: h[1]["status"] == "closed")  # open places first, then history
         place_total = page.total
         if page.corrected:
             fuzzy_places = _group("place", hits, place_total, limit, lang, 0)

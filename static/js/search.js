@@ -128,6 +128,21 @@ if (q && suggestions && q.dataset.searchUrl) {
       }
     }, 200);
   });
-  q.addEventListener("keydown", (event) => { if (event.key === "Escape") close(); });
+  // Arrow keys move between the suggestions; Escape closes them and returns to the box.
+  const links = () => [...suggestions.querySelectorAll("a")];
+  q.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") close();
+    if (event.key === "ArrowDown" && !suggestions.hidden && links().length) {
+      event.preventDefault();
+      links()[0].focus();
+    }
+  });
+  suggestions.addEventListener("keydown", (event) => {
+    const all = links();
+    const at = all.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" && at < all.length - 1) { event.preventDefault(); all[at + 1].focus(); }
+    if (event.key === "ArrowUp") { event.preventDefault(); (at > 0 ? all[at - 1] : q).focus(); }
+    if (event.key === "Escape") { close(); q.focus(); }
+  });
   document.addEventListener("click", (event) => { if (!suggestions.contains(event.target) && event.target !== q) close(); });
 }

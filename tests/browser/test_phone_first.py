@@ -98,6 +98,12 @@ def test_suggestions_while_typing_come_from_the_search_api(page, live_server):
     suggestion = page.locator("#suggestions .suggestion[data-type=network] a").first
     suggestion.wait_for()
     assert suggestion.inner_text() == "Kortom"
+    # The keyboard reaches them: down from the box, Enter follows the link.
+    page.press("#q", "ArrowDown")
+    assert page.evaluate("document.activeElement.textContent") == "Kortom"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/networks/kortom")
 
 
 def test_a_network_page_draws_its_area_and_its_places(sized, live_server):
