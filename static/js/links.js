@@ -117,7 +117,8 @@ export function drawLinks(map, L, url, options = {}) {
             fillOpacity: inArea ? 0 : props.status === "closed" ? 0.3 : 0.9,
             dashArray: inArea ? "3 3" : null,
             className: inArea ? "link-end link-end-network link-end-area"
-              : isNetwork ? "link-end link-end-network" : "link-end link-end-place",
+              : isNetwork ? "link-end link-end-network"
+                : `link-end link-end-place link-end-kind-${props.kind || "place"}`,
           });
           marker.bindPopup(() => endPopup(props));
           marker.bindTooltip(() => element("span", null, props.name));
