@@ -84,7 +84,9 @@ def test_networks_with_a_stated_area_have_one_and_the_others_say_none(client):
     assert areas["kortom"]["approximate"] is False  # Leuven's boundary is shipped
     assert areas["paysans-artisans"]["approximate"] is True  # Namur: no Walloon boundary
     assert "does not name them" in areas["paysans-artisans"]["note"]
-    for none in ("oregional", "boerenhart", "voedselteams", "vanier", "manger-demain"):
+    assert areas["manger-demain"]["approximate"] is True  # Wallonia, from its 5 provinces
+    assert len(areas["manger-demain"]["municipalities"]) == 261
+    for none in ("oregional", "boerenhart", "voedselteams", "vanier"):
         assert none not in areas
         page = client.get(f"/networks/{none}?lang=en").get_data(as_text=True)
         assert "not stated in the source" in page

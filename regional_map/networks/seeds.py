@@ -35,7 +35,8 @@ def load_seeds(conn: sqlite3.Connection, seeds_dir: Path | None = None) -> dict[
             record["licence"] = _licence(data, network["source_id"])
             save_network(conn, record)
             if network.get("activity_area"):
-                save_area(conn, network["id"], _area_spec(gazetteer, network["activity_area"]),
+                save_area(conn, network["id"],
+                          _area_spec(conn, gazetteer, network["activity_area"]),
                           network["source_id"])
             counts["networks"] += 1
         for place in data["places"]:
@@ -71,10 +72,17 @@ def load_seeds(conn: sqlite3.Connection, seeds_dir: Path | None = None) -> dict[
     return counts
 
 
-def _area_spec(gazetteer: Gazetteer, area: dict) -> dict:
-    """An area with its municipalities named as in the source, resolved to their codes."""
-    spec = {k: v for k, v in area.items() if k != "municipalities"}
+def _area_spec(conn: sqlite3.Connection, gazetteer: Gazetteer, area: dict) -> dict:
+    """An area with its municipalities (or whole provinces) named as in the source, resolved
+    to municipality codes."""
+    spec = {k: v for k, v in area.items() if k not in ("municipalities", "provinces")}
     codes = []
+    for province in area.get("provinces", []):
+        found = [r[0] for r in conn.execute(
+            "SELECT code FROM municipalities WHERE province = ? ORDER BY code", (province,))]
+        if not found:
+            raise ValueError(f"seed area: unknown province {province!r}")
+        codes.extend(found)
     for name in area.get("municipalities", []):
         hit = gazetteer.town(name, area.get("country", "BE"))
         if hit is None or not hit.municipality_code:
