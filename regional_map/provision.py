@@ -20,7 +20,7 @@ from regional_map.ingest.region import stored_region
 from regional_map.municipalities.boundaries import assign_municipalities, load_boundaries
 from regional_map.networks.seeds import load_seeds
 from regional_map.places.reference import load_postcodes_and_municipalities, load_products
-from regional_map.places.store import reindex_all
+from regional_map.places.store import reindex_all, reindex_place
 from regional_map.resources import resource_dir
 from regional_map.settings import DEFAULT_REGION
 from regional_map.settings import load as load_settings
@@ -69,6 +69,10 @@ def init_store(conn: sqlite3.Connection) -> dict[str, int]:
     with transaction(conn):
         if migrations.REINDEX_AFTER in applied:  # places that predate the search index
             reindex_all(conn)
+        elif migrations.SERVICES_SEARCHABLE_AFTER in applied:  # hubs found by their services
+            for (place_id,) in conn.execute(
+                    "SELECT DISTINCT place_id FROM place_services").fetchall():
+                reindex_place(conn, place_id)
         postcodes, municipalities = load_postcodes_and_municipalities(conn)
         products = load_products(conn)
         boundaries = load_boundaries(conn)

@@ -29,7 +29,8 @@ def test_stated_figures_are_kept_apart_from_computed_counts(demo_conn):
     assert stated["shops"]["value"] == 8
     assert stated["citizen_cooperants"]["value"] == 700
     counts = computed_counts(demo_conn, "paysans-artisans")
-    assert counts["pickup_points"] == 0 and counts["members"] == 0  # none are on the map
+    # Counted: only its two shops that OSM names "Paysans-Artisans" (seed links.csv), not 8.
+    assert counts["pickup_points"] == 0 and counts["members"] == 2 and counts["shops"] == 2
     hub = get_network(demo_conn, "la-fabrique-circuit-court")
     assert [f["value"] for f in hub["stated_figures"] if f["what"] == "enterprises"] == [9]
 
@@ -80,10 +81,15 @@ def test_network_page_shows_counts_stated_figures_and_a_json_twin(client):
 def test_network_links_geojson_has_lines_with_type(client):
     body = client.get("/api/networks/paysans-artisans/links").get_json()
     lines = [f for f in body["features"] if f["geometry"]["type"] == "LineString"]
-    assert [f["properties"]["type"] for f in lines] == ["processes_for"]
+    assert sorted(f["properties"]["type"] for f in lines) == [
+        "member_of", "member_of", "processes_for"]
     points = {f["properties"]["feature_type"] for f in body["features"]
               if f["geometry"]["type"] == "Point"}
     assert points == {"place", "network"}
+    # The network has no place of its own: its links end inside its drawn area (Namur).
+    network = next(f for f in body["features"] if f["properties"]["feature_type"] == "network")
+    assert network["properties"]["at"] == "area"
+    assert body["area"]["properties"]["municipalities"] == ["92094"]
 
 
 def test_place_links_geojson_gives_direction(client):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import click
 
-from regional_map.cli import boundaries, exchange, networks, osm, places, publish, trust
+from regional_map.cli import areas, boundaries, exchange, networks, osm, places, publish, trust
 
 COMMANDS = (places.COMMANDS + osm.COMMANDS + trust.COMMANDS + networks.COMMANDS
-            + boundaries.COMMANDS + exchange.COMMANDS + publish.COMMANDS)
+            + areas.COMMANDS + boundaries.COMMANDS + exchange.COMMANDS + publish.COMMANDS)
 
 
 @click.group(help="Regional Map: the open map and directory of a region's short food chain.")

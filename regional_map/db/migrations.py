@@ -7,7 +7,8 @@ existing database is upgraded and never thrown away. Add a step as the next numb
 never edit one that has shipped.
 
 Steps are SQL only. Work a step leaves to the layers above (the search index of places that
-existed before step 2) is reported by :func:`migrate` and done by ``provision.init_store``.
+existed before step 2, the services of places indexed since step 9) is reported by
+:func:`migrate` (the versions it applied) and done by ``provision.init_store``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from regional_map.db.connection import transaction
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 REINDEX_AFTER = 2  # the step that created the search and spatial indexes
+SERVICES_SEARCHABLE_AFTER = 9  # services became part of their place's search text
 
 
 @cache

@@ -40,8 +40,9 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "closed_on": ("closed on", "closed_on", "gesloten sinds", "ferme depuis", "closing date"),
     "last_confirmed": ("last confirmed", "last_confirmed", "check date", "check_date",
                        "gecontroleerd", "verifie le"),
-    "sells_to_business": ("sells to business", "b2b", "levert aan bedrijven", "horeca",
-                          "professionnels"),
+    "sells_to_business": ("sells to business", "sells_to_business", "b2b", "levert aan bedrijven",
+                          "horeca", "professionnels", "wholesale", "groothandel",
+                          "vente aux professionnels", "grossiste"),
 }
 # German, more English and the names open-data portals use (csv exports of directories).
 MORE_ALIASES: dict[str, tuple[str, ...]] = {

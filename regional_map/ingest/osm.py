@@ -74,7 +74,7 @@ def osm_kind(tags: dict[str, str]) -> str | None:
     if tags.get("craft") == "beekeeper" or shop == "honey":
         return "beekeeper"
     if shop in ("greengrocer", "deli", "cheese", "butcher", "dairy", "supermarket", "organic",
-                "health_food", "bakery"):
+                "health_food", "bakery", "wholesale"):
         return "retail_shop"
     if amenity in ("restaurant", "fast_food", "cafe"):
         return "restaurant"
@@ -140,6 +140,8 @@ def osm_to_fields(tags: dict[str, str]) -> dict[str, str]:
         "brand": tags.get("brand", ""),
         "network": tags.get("network", ""),
     }
+    if tags.get("shop") == "wholesale" or tags.get("wholesale") not in (None, "", "no"):
+        fields["sells_to_business"] = "yes"  # wholesale=* / shop=wholesale: sells to businesses
     if any(tags.get(k) for k in ("disused:shop", "disused:amenity", "abandoned:shop",
                                  "abandoned:amenity")) or tags.get("opening_hours") == "closed":
         fields["status"] = "closed"

@@ -152,7 +152,8 @@ def local_buyers(conn: sqlite3.Connection, code: str) -> list[dict]:
 
 
 def local_networks(conn: sqlite3.Connection, code: str) -> list[dict]:
-    """Networks linked (either way) to places in the municipality, with how many places."""
+    """Networks linked (either way) to places in the municipality, with how many places, then
+    the networks whose stated area of activity names the municipality (``by_area``)."""
     rows = conn.execute(
         """SELECT n.id, n.name, n.type, COUNT(DISTINCT p.id) AS places
            FROM networks n
@@ -161,7 +162,16 @@ def local_networks(conn: sqlite3.Connection, code: str) -> list[dict]:
            JOIN places p ON p.id = CASE WHEN l.to_kind = 'network' THEN l.from_id ELSE l.to_id END
            WHERE p.municipality_code = ?
            GROUP BY n.id ORDER BY places DESC, n.name COLLATE NOCASE""", (code,)).fetchall()
-    return [dict(r) for r in rows]
+    found = [{**dict(r), "by_area": False} for r in rows]
+    linked = {n["id"] for n in found}
+    for row in conn.execute(
+        """SELECT n.id, n.name, n.type FROM network_areas a JOIN networks n ON n.id = a.network_id
+           WHERE a.method = 'municipalities' AND n.status != 'closed'
+             AND EXISTS (SELECT 1 FROM json_each(a.municipalities) j WHERE j.value = ?)
+           ORDER BY n.name COLLATE NOCASE""", (code,)):
+        if row["id"] not in linked:
+            found.append({**dict(row), "places": 0, "by_area": True})
+    return found
 
 
 def municipality_filter(code: str, *, at: datetime | None = None,

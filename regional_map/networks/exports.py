@@ -16,6 +16,7 @@ from regional_map.formats.csv import places_csv, spreadsheet_safe
 from regional_map.formats.geojson import feature_collection, place_feature
 from regional_map.formats.gpkg import places_gpkg
 from regional_map.model import LINK_TYPES, NETWORK_TYPES
+from regional_map.networks.areas import area_feature, area_geometry
 from regional_map.networks.records import (
     ALL_STATUSES,
     endpoint_names,
@@ -48,6 +49,8 @@ def network_point_feature(network: dict, lang: str = "en") -> dict[str, Any]:
             "type": term.code if term else network.get("type", ""),
             "type_label": term.label(lang) if term else "",
             "status": network.get("status"), "page": endpoint_url("network", network["id"]),
+            # "area": the network has no place of its own; its links end inside its area.
+            "at": network.get("at", "point"),
         },
     }
 
@@ -67,6 +70,12 @@ def links_collection(conn: sqlite3.Connection, links: Iterable[dict], *, lang: s
     if this:
         refs.add(this)
     ends = endpoint_names(conn, refs)
+    for (kind, ref), info in ends.items():
+        if kind == "network" and info["lat"] is None:
+            found = area_geometry(conn, ref)
+            if found is not None:
+                inside = found[0].representative_point()
+                info.update(lat=inside.y, lon=inside.x, at="area")
     features: list[dict] = []
     place_ids = [ref for kind, ref in refs if kind == "place" and ("place", ref) in ends]
     for place in sorted(places_by_ids(conn, place_ids), key=lambda p: p["name"].lower()):
@@ -120,10 +129,13 @@ def network_collection(conn: sqlite3.Connection, network_id: str, lang: str = "e
     )]
     sources = {s["id"]: s for s in attributions(conn)}
     used = sorted({p["source_id"] for p in places if p["source_id"]})
+    network = get_network(conn, network_id, lang)
+    area = area_feature(conn, network) if network else None
     return links_collection(
         conn, links, lang=lang, extra_place_ids=keep, this=None, network=network_id,
         attribution=[{"source": s, "licence": sources[s]["licence"],
                       "attribution": sources[s]["attribution"]} for s in used if s in sources],
+        area=area,
     )
 
 
@@ -179,10 +191,12 @@ def network_gpkg(conn: sqlite3.Connection, network_id: str, lang: str = "en") ->
     data = places_gpkg(places, {s["id"]: s["attribution"] for s in sources}, used,
                        licence_note(used), lang)
     collection = network_collection(conn, network_id, lang)
-    layers: dict[str, list[dict]] = {"links": [], "networks": []}
-    for feature in collection["features"]:
+    layers: dict[str, list[dict]] = {"links": [], "networks": [], "areas": []}
+    features = collection["features"] + ([collection["area"]] if collection.get("area") else [])
+    for feature in features:
         props = feature["properties"]
-        layer = {"link": "links", "network": "networks"}.get(props.get("feature_type"))
+        layer = {"link": "links", "network": "networks",
+                 "area": "areas"}.get(props.get("feature_type"))
         if layer:
             row = {k: _flat(v) for k, v in props.items()}
             row["geometry"] = shape(feature["geometry"])

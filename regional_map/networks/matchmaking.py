@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from regional_map.db.functions import haversine_m
 from regional_map.errors import BadParameter
-from regional_map.model import NETWORK_TYPES, kind_label
+from regional_map.model import NETWORK_TYPES, PLACE_KINDS, kind_label
+from regional_map.networks.areas import area_geometry, distance_to_area_m
 from regional_map.networks.records import (
     endpoint_url,
     network_from_row,
@@ -29,6 +30,9 @@ SUPPLIER_KINDS = ("farm_shop", "producer", "csa_farm", "beekeeper", "cooperative
                   "vending_machine")
 CONSUMER_ONLY_KINDS = ("vending_machine",)
 PLATFORM_TYPES = ("distribution_platform", "cooperative", "producer_consumer_coop")
+# Who buys: a buyer of one of these kinds is a business, so it is matched with suppliers
+# that deliver to businesses.
+BUYER_KINDS = ("institution_kitchen", "restaurant", "retail_shop")
 DEFAULT_RADIUS_KM = 25.0
 MAX_RESULTS = 100
 
@@ -41,6 +45,10 @@ _LABELS = {
     "pickup": {"en": "pickup at {name}", "nl": "afhalen in {name}", "fr": "retrait à {name}"},
     "shop": {"en": "in its shop", "nl": "in de eigen winkel", "fr": "dans son magasin"},
     "members": {"en": "through its members", "nl": "via de leden", "fr": "via ses membres"},
+    "area": {"en": "its area covers {name}", "nl": "zijn gebied omvat {name}",
+             "fr": "sa zone couvre {name}"},
+    "area_near": {"en": "its area is {distance} away", "nl": "zijn gebied ligt op {distance}",
+                  "fr": "sa zone est à {distance}"},
 }
 
 
@@ -56,6 +64,7 @@ class MatchRequest:
     radius_km: float = DEFAULT_RADIUS_KM
     business: bool = False  # only suppliers that deliver to businesses
     limit: int = 50
+    buyer: str = ""  # the buyer's kind (institution_kitchen, restaurant, retail_shop)
     location_label: str = ""
     terms: tuple[str, ...] = field(default_factory=tuple)  # what the buyer typed
 
@@ -104,6 +113,11 @@ def parse_match_request(conn: sqlite3.Connection, args: Mapping[str, str]) -> Ma
         req.radius_km = radius
     if args.get("business"):
         req.business = parse_bool(args["business"], "business")
+    if args.get("buyer"):
+        if args["buyer"] not in BUYER_KINDS:
+            raise BadParameter("buyer", f"use one of {', '.join(BUYER_KINDS)}")
+        req.buyer = args["buyer"]
+        req.business = True
     if args.get("limit"):
         try:
             req.limit = max(1, min(MAX_RESULTS, int(args["limit"])))
@@ -220,30 +234,48 @@ def _place_channels(conn: sqlite3.Connection, place: dict, networks: list[dict],
 
 def _platforms(conn: sqlite3.Connection, req: MatchRequest, wanted: set[str], wider: set[str],
                lang: str) -> list[dict]:
-    """Platforms and cooperatives with a point in range that deliver to businesses."""
+    """Platforms and cooperatives that deliver to businesses, whose area covers the buyer or
+    lies within ``radius_km`` (or, without an area, whose point is in range)."""
     marks = ", ".join("?" * len(PLATFORM_TYPES))
-    sql = ("SELECT * FROM networks WHERE lat IS NOT NULL AND status != 'closed' AND "  # noqa: S608
+    sql = ("SELECT * FROM networks WHERE status != 'closed' AND "  # noqa: S608
            f"sells_to_business = 1 AND type IN ({marks})")
     rows = conn.execute(sql, PLATFORM_TYPES).fetchall()
     results = []
     for row in rows:
         network = network_from_row(row, lang)
-        distance = haversine_m(req.near[0], req.near[1], network["lat"], network["lon"])
+        area = area_geometry(conn, network["id"])
+        if area is not None:
+            distance = distance_to_area_m(area[0], req.near[0], req.near[1])
+        elif network["lat"] is not None:
+            distance = haversine_m(req.near[0], req.near[1], network["lat"], network["lon"])
+        else:
+            continue  # neither an area nor a point: nothing says where it delivers
         if distance > req.radius_km * 1000:
             continue
         members = [p for p in places_by_ids(conn, network_place_ids(conn, network["id"]))
                    if p["status"] != "closed"]
-        offered = sorted({c for p in members for c in p["products"]})
+        offered = sorted({c for p in members for c in p["products"]} | set(network["products"]))
         exact = [c for c in offered if c in wanted]
         if wider and not any(c in wider for c in offered):
             continue
         channels = [{"how": "direct", "label": _label("direct", lang)}]
+        if area is not None:
+            channels.append({"how": "area", "label": _label(
+                "area", lang, name=req.location_label) if distance == 0 else _label(
+                "area_near", lang, distance=format_distance(distance, lang))})
         if members:
             channels.append({"how": "members", "label": _label("members", lang)})
-        results.append(_result("network", {**network, "products": offered}, distance, channels,
-                               lang, matched=exact or [c for c in offered if c in wider],
-                               exact=bool(exact) or not wanted, reaches_business=True))
+        result = _result("network", {**network, "products": offered}, distance, channels,
+                         lang, matched=exact or [c for c in offered if c in wider],
+                         exact=bool(exact) or not wanted, reaches_business=True)
+        result["area_covers"] = area is not None and distance == 0
+        results.append(result)
     return results
+
+
+def buyer_kinds(lang: str) -> list[tuple[str, str]]:
+    """The buyer kinds a form offers, with their labels."""
+    return [(code, PLACE_KINDS[code].label(lang)) for code in BUYER_KINDS]
 
 
 def _result(kind: str, item: dict, distance: float, channels: list[dict], lang: str, *,

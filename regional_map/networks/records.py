@@ -14,10 +14,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from regional_map.model import LINK_TYPES, NETWORK_TYPES, PLACE_KINDS, Term
+from regional_map.networks.moments import WEEKDAYS, days_in_schedule
 from regional_map.places.engine import find_places
 from regional_map.places.filters import PlaceFilter
 from regional_map.places.rows import PUBLIC_COLUMNS, places_from_rows
-from regional_map.places.store import upsert_network, utcnow
+from regional_map.places.services import load_services
+from regional_map.places.store import reindex_place, upsert_network, utcnow
 
 ENDPOINT_KINDS = ("place", "network")
 ALL_STATUSES = ("active", "temporarily_closed", "closed")
@@ -37,35 +39,17 @@ INVERSE_LINK_LABELS: dict[str, Term] = {
     )
 }
 
-# Services a processing hub offers (La Fabrique Circuit Court lists nine enterprises).
-SERVICES: dict[str, Term] = {
-    t.code: t
-    for t in (
-        Term("poultry_slaughter", "Pluimveeslachterij", "Abattoir de volailles",
-             "Poultry slaughterhouse"),
-        Term("meat_cutting", "Versnijden en verpakken van vlees", "Découpe et conditionnement "
-             "de viande", "Meat cutting and packing"),
-        Term("vegetable_cutting", "Groenten wassen, versnijden en verpakken", "Légumerie "
-             "(lavage, découpe, conditionnement)", "Vegetable washing, cutting and packing"),
-        Term("vegetable_preserving", "Groenten inmaken in bokalen", "Conserverie de légumes en "
-             "bocaux", "Vegetable preserving in jars"),
-        Term("jar_washing", "Bokalen-wasserij", "Lavage de bocaux", "Jar washing"),
-        Term("ice_cream", "IJsatelier", "Atelier glacier", "Ice-cream workshop"),
-        Term("honey", "Honingatelier", "Miellerie", "Honey workshop"),
-        Term("juice_press", "Sapperserij", "Pressoir à jus", "Juice press"),
-        Term("catering", "Traiteur", "Traiteur", "Caterer"),
-        Term("pasteurisation", "Pasteurisatie", "Pasteurisation", "Pasteurisation"),
-        Term("storage", "Opslag", "Stockage", "Storage"),
-        Term("other", "Andere dienst", "Autre service", "Other service"),
-    )
-}
+# Services a place or network offers: the vocabulary of data/services.csv.
+SERVICES = load_services()
 
 SHOP_KINDS = ("farm_shop", "cooperative_shop", "shortchain_supermarket", "retail_shop")
 CUSTOMER_KINDS = ("restaurant", "institution_kitchen", "retail_shop")
 
 _NETWORK_SELECT = """SELECT id, name, type, description, website, area, stated_figures,
     source_id, licence, lat, lon, geocode_precision, schedule, sells_to_business,
-    sells_to_consumers, status, closed_on, created_at, updated_at FROM networks"""
+    sells_to_consumers, status, closed_on, products, services, delivery_days, description_lang,
+    created_at, updated_at FROM networks"""
+
 
 
 class UnknownReference(ValueError):
@@ -79,6 +63,9 @@ def network_from_row(row: sqlite3.Row, lang: str = "en") -> dict[str, Any]:
     item["stated_figures"] = json.loads(item["stated_figures"] or "[]")
     item["sells_to_business"] = bool(item["sells_to_business"])
     item["sells_to_consumers"] = bool(item["sells_to_consumers"])
+    item["products"] = json.loads(item["products"] or "[]")
+    item["services"] = json.loads(item["services"] or "[]")
+    item["delivery_days"] = [d for d in (item["delivery_days"] or "").split(",") if d]
     term = NETWORK_TYPES.get(item["type"])
     item["type_label"] = term.label(lang) if term else item["type"]
     return item
@@ -89,15 +76,24 @@ def save_network(conn: sqlite3.Connection, record: Mapping[str, Any]) -> str:
     if record.get("type") not in NETWORK_TYPES:
         raise ValueError(f"unknown network type {record.get('type')!r}; "
                          f"known: {', '.join(NETWORK_TYPES)}")
+    for code in record.get("services") or ():
+        if code not in SERVICES:
+            raise ValueError(f"unknown service {code!r}; known: {', '.join(SERVICES)}")
+    days = list(record.get("delivery_days") or days_in_schedule(record.get("schedule") or ""))
+    if any(d not in WEEKDAYS for d in days):
+        raise ValueError(f"delivery days are OSM weekday codes ({', '.join(WEEKDAYS)})")
     result = upsert_network(conn, record)
     conn.execute(
         """UPDATE networks SET lat = ?, lon = ?, geocode_precision = ?, schedule = ?,
-           sells_to_business = ?, sells_to_consumers = ?, status = ?, closed_on = ?
+           sells_to_business = ?, sells_to_consumers = ?, status = ?, closed_on = ?,
+           products = ?, services = ?, delivery_days = ?, description_lang = ?
            WHERE id = ?""",
         (record.get("lat"), record.get("lon"), record.get("geocode_precision") or "",
          record.get("schedule") or "", int(bool(record.get("sells_to_business"))),
          int(bool(record.get("sells_to_consumers"))), record.get("status") or "active",
-         record.get("closed_on"), record["id"]),
+         record.get("closed_on"), json.dumps(list(record.get("products") or [])),
+         json.dumps(list(record.get("services") or [])), ",".join(days),
+         record.get("description_lang") or "", record["id"]),
     )
     return result
 
@@ -109,14 +105,20 @@ def get_network(conn: sqlite3.Connection, network_id: str, lang: str = "en") -> 
 
 
 def list_networks(conn: sqlite3.Connection, lang: str = "en", *,
-                  network_type: str | None = None) -> list[dict]:
-    """Every network (or those of one type), by name, each with its computed counts."""
+                  network_type: str | None = None, delivery_day: str | None = None,
+                  service: str | None = None) -> list[dict]:
+    """Every network (or those of one type, delivering on one weekday, offering one service),
+    by name, each with its computed counts."""
     if network_type:
         rows = conn.execute(f"{_NETWORK_SELECT} WHERE type = ? ORDER BY name COLLATE NOCASE",
                             (network_type,)).fetchall()
     else:
         rows = conn.execute(f"{_NETWORK_SELECT} ORDER BY name COLLATE NOCASE").fetchall()
     items = [network_from_row(r, lang) for r in rows]
+    if delivery_day:
+        items = [n for n in items if delivery_day in n["delivery_days"]]
+    if service:
+        items = [n for n in items if service in n["services"]]
     for item in items:
         item["counts"] = computed_counts(conn, item["id"])
     return items
@@ -348,6 +350,7 @@ def all_links(conn: sqlite3.Connection, *, link_type: str | None = None,
 def save_services(conn: sqlite3.Connection, place_id: str, services: Iterable[Mapping],
                   source_id: str | None = None) -> int:
     """Replace the services of a place (``code``, optional ``name`` and ``note``)."""
+    before = _service_codes(conn, place_id)
     conn.execute("DELETE FROM place_services WHERE place_id = ?", (place_id,))
     count = 0
     for position, service in enumerate(services):
@@ -361,7 +364,14 @@ def save_services(conn: sqlite3.Connection, place_id: str, services: Iterable[Ma
              source_id),
         )
         count += 1
+    if _service_codes(conn, place_id) != before:
+        reindex_place(conn, place_id)  # the services' names are searchable with the place
     return count
+
+
+def _service_codes(conn: sqlite3.Connection, place_id: str) -> list[str]:
+    return [r[0] for r in conn.execute(
+        "SELECT code FROM place_services WHERE place_id = ? ORDER BY position", (place_id,))]
 
 
 def services_of(conn: sqlite3.Connection, place_id: str, lang: str = "en") -> list[dict]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from regional_map.geo import mercator
 from regional_map.model import precision_rank
+from regional_map.places.services import services_text
 from regional_map.text import fold, slugify
 
 # Columns of ``places`` that a place record may set (``num``, timestamps and ``mx``/``my`` are
@@ -74,6 +75,10 @@ class ProductTexts:
                 "SELECT code, name_nl, name_fr, name_en, synonyms FROM products"
             )
         }
+
+        # place_services arrives with schema step 4; step 2 indexes places before it exists.
+        self.has_services = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'place_services'").fetchone() is not None
 
     def __contains__(self, code: str) -> bool:
         return code in self._texts
@@ -210,13 +215,20 @@ def _index_place(conn: sqlite3.Connection, num: int, texts: ProductTexts,
         "INSERT INTO places_rtree (num, minlon, maxlon, minlat, maxlat) VALUES (?, ?, ?, ?, ?)",
         (num, row["lon"], row["lon"], row["lat"], row["lat"]),
     )
+    offered = texts.text(codes)
+    if texts.has_services:
+        # Services (slaughtering, jar washing…) are what a hub offers, as products are what a
+        # farm offers: both go in the ``products`` column, in every language.
+        services = [r[0] for r in conn.execute(
+            "SELECT s.code FROM place_services s JOIN places p ON p.id = s.place_id "
+            "WHERE p.num = ? ORDER BY s.position", (num,))]
+        offered = f"{offered} {services_text(services)}".strip()
     if new_codes is None:
         conn.execute("DELETE FROM places_fts WHERE rowid = ?", (num,))
     town = " ".join(v for v in (row["city"], row["postcode"], row["m_nl"], row["m_fr"]) if v)
     conn.execute(
         "INSERT INTO places_fts (rowid, name, description, products, town) VALUES (?, ?, ?, ?, ?)",
-        (num, fold(_searchable_name(row)), fold(row["description"]), texts.text(codes),
-         fold(town)),
+        (num, fold(_searchable_name(row)), fold(row["description"]), offered, fold(town)),
     )
 
 
@@ -227,6 +239,18 @@ def _searchable_name(row: sqlite3.Row) -> str:
         return row["name"]  # the common case: no JSON parsing per place
     names = json.loads(row["extra"]).get("derived_names") or {}
     return " ".join(dict.fromkeys([row["name"], *names.values()]))
+
+
+def reindex_place(conn: sqlite3.Connection, place_id: str) -> None:
+    """Refresh the search and spatial index rows of one place (after its services change).
+
+    The place is marked changed (``updated_at``), which also tells every worker's search
+    cache and point index that the store changed.
+    """
+    row = conn.execute("SELECT num FROM places WHERE id = ?", (place_id,)).fetchone()
+    if row is not None:
+        conn.execute("UPDATE places SET updated_at = ? WHERE num = ?", (utcnow(), row[0]))
+        _index_place(conn, row[0], ProductTexts(conn))
 
 
 def reindex_all(conn: sqlite3.Connection) -> int:

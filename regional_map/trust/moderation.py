@@ -17,7 +17,8 @@ from regional_map.places.vocab import load_vocabulary
 from regional_map.trust.auth import actor, can_edit_place, is_moderator, network_place_ids
 
 EDITABLE = ("name", "kind", "description", "street", "housenumber", "postcode", "city",
-            "opening_hours", "website", "phone", "email", "status", "lat", "lon")
+            "opening_hours", "website", "phone", "email", "status", "lat", "lon",
+            "sells_to_business")
 
 
 class Forbidden(PermissionError):
@@ -47,6 +48,11 @@ def clean_edit(form: dict[str, str]) -> tuple[dict, list[str] | None]:
         raise EditError("name is longer than 200 characters")
     if "kind" in values and values["kind"] not in PLACE_KINDS:
         raise EditError(f"unknown kind {values['kind']!r}")
+    if "sells_to_business" in values:
+        # A buyer (kitchen, restaurant, shop) looks for places that deliver to businesses.
+        if values["sells_to_business"] not in ("0", "1"):
+            raise EditError("sells_to_business: give 1 (yes) or 0 (no)")
+        values["sells_to_business"] = values["sells_to_business"] == "1"
     if "status" in values and values["status"] not in STATUSES:
         raise EditError(f"unknown status {values['status']!r}")
     if values.get("opening_hours") and not opening_hours.validate(values["opening_hours"]):

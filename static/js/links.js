@@ -106,13 +106,19 @@ export function drawLinks(map, L, url, options = {}) {
         } else if (settings.points && feature.geometry.type === "Point") {
           const [lon, lat] = feature.geometry.coordinates;
           const isNetwork = props.feature_type === "network";
+          // A network without a place of its own: its links meet inside its area, shown as
+          // a hollow ring, not as a point anyone could visit.
+          const inArea = isNetwork && props.at === "area";
           const marker = L.circleMarker([lat, lon], {
             radius: isNetwork ? 9 : 6,
             color: isNetwork ? "#333" : "#1b5e20",
             weight: 2,
             fillColor: isNetwork ? "#ffd54f" : "#66bb6a",
-            fillOpacity: props.status === "closed" ? 0.3 : 0.9,
-            className: isNetwork ? "link-end link-end-network" : "link-end link-end-place",
+            fillOpacity: inArea ? 0 : props.status === "closed" ? 0.3 : 0.9,
+            dashArray: inArea ? "3 3" : null,
+            className: inArea ? "link-end link-end-network link-end-area"
+              : isNetwork ? "link-end link-end-network"
+                : `link-end link-end-place link-end-kind-${props.kind || "place"}`,
           });
           marker.bindPopup(() => endPopup(props));
           marker.bindTooltip(() => element("span", null, props.name));

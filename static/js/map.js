@@ -95,20 +95,27 @@ function directoryMap() {
     const [lat, lon] = config.near.split(",").map(Number);
     L.circleMarker([lat, lon], { radius: 7, color: "#1d4ed8", weight: 3, fillOpacity: 0.6, interactive: false }).addTo(map);
   }
-  if (initial) {
-    map.setView(initial.center, initial.zoom);
-  } else if (config.near) {
-    const [lat, lon] = config.near.split(",").map(Number);
-    const radiusKm = Number(params.get("radius_km")) || 0;
-    if (radiusKm) map.fitBounds(L.latLng(lat, lon).toBounds(radiusKm * 2000));
-    else map.setView([lat, lon], 11);
-  } else if (params.get("bbox")) {
-    map.fitBounds(parseBox(params.get("bbox")));
-  } else if (config.bounds) {
-    map.fitBounds(parseBox(config.bounds).pad(0.05), { maxZoom: 15 });
-  } else {
-    map.fitBounds(parseBox(config.region));
+  function initialView() {
+    if (initial) {
+      map.setView(initial.center, initial.zoom);
+    } else if (config.near) {
+      const [lat, lon] = config.near.split(",").map(Number);
+      const radiusKm = Number(params.get("radius_km")) || 0;
+      if (radiusKm) map.fitBounds(L.latLng(lat, lon).toBounds(radiusKm * 2000));
+      else map.setView([lat, lon], 11);
+    } else if (params.get("bbox")) {
+      map.fitBounds(parseBox(params.get("bbox")));
+    } else if (config.bounds) {
+      map.fitBounds(parseBox(config.bounds).pad(0.05), { maxZoom: 15 });
+    } else {
+      map.fitBounds(parseBox(config.region));
+    }
   }
+  // A map hidden at first (a phone showing the list) has no size: it takes its first view
+  // when it is shown.
+  let placed = container.offsetWidth > 0;
+  if (placed) initialView();
+  else map.setView([0, 0], 2);
 
   // Places placed at the same point (a town centre, one address) are spread on a small ring,
   // so that each marker can be seen and clicked.
@@ -168,10 +175,24 @@ function directoryMap() {
     }
     const n = collection.numberMatched;
     status.textContent = n === 1 ? t("one_place_in_view") : t("places_in_view", n);
+    // An empty view without filters means no data was loaded there, not "nothing exists".
+    const unfiltered = [...new URLSearchParams(config.query || "").keys()].length === 0;
+    const empty = n === 0 && unfiltered;
+    container.classList.toggle("no-data", empty);
+    if (empty) status.textContent = t("no_data");
     container.dataset.loaded = "true";
   }
 
   async function refresh() {
+    if (!placed) {
+      container.dataset.loaded = "true"; // nothing to load while the map is not shown
+      return;
+    }
+    if (config.places === "none") {
+      // A network or town matched the search as typed: places one typo away are not shown.
+      draw({ features: [], numberMatched: 0 });
+      return;
+    }
     if (controller) controller.abort();
     controller = new AbortController();
     container.dataset.loaded = "false";
@@ -239,8 +260,21 @@ function directoryMap() {
     });
   }
 
+  // Networks' areas of activity: drawn as areas, never as points on a headquarters.
+  // A chosen network without places of its own: show its area.
+  const fitArea = !initial && !config.bounds && !config.near && !params.get("bbox");
+  if (config.areasUrl) drawAreas(map, config.areasUrl, params.get("network"), fitArea);
+  window.addEventListener("view-changed", () => {
+    map.invalidateSize();
+    if (!placed && container.offsetWidth > 0) {
+      placed = true;
+      initialView();
+    }
+  });
+
   map.on("movestart", () => { userMoved = true; });
   map.on("moveend", () => {
+    if (!placed) return;
     const c = map.getCenter();
     history.replaceState(history.state, "", `${window.location.pathname}${window.location.search}#${map.getZoom()}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}`);
     if (searchArea && userMoved) searchArea.hidden = false;
@@ -249,6 +283,46 @@ function directoryMap() {
   userMoved = false;
   refresh();
   container.regionalMap = { map, L, markers };
+}
+
+function areaTooltip(props) {
+  const root = element("div", "area-tooltip");
+  root.append(element("span", "popup-name", t("area_of", props.name)));
+  if (props.schedule) root.append(element("span", "popup-line", props.schedule));
+  return root;
+}
+
+async function drawAreas(map, url, selected, fit) {
+  const query = new URLSearchParams(config.lang ? { lang: config.lang } : {});
+  const response = await fetch(`${url}?${query}`);
+  if (!response.ok) return;
+  const collection = await response.json();
+  const layer = L.geoJSON(collection, {
+    interactive: true,
+    style: (feature) => ({
+      color: feature.properties.network === selected ? "#b45309" : "#6a3d9a",
+      weight: feature.properties.network === selected ? 3 : 1.5,
+      fillOpacity: 0.06, dashArray: feature.properties.approximate ? "4 4" : null,
+      className: `network-area network-area-${feature.properties.network}`,
+    }),
+    onEachFeature: (feature, shape) => {
+      shape.bindTooltip(() => areaTooltip(feature.properties), { sticky: true });
+      shape.bindPopup(() => {
+        const root = areaTooltip(feature.properties);
+        const link = element("a", "popup-line popup-page", feature.properties.name);
+        link.href = feature.properties.page;
+        root.append(link);
+        return root;
+      });
+    },
+  });
+  layer.addTo(map);
+  layer.bringToBack();
+  if (selected && fit) {
+    const chosen = layer.getLayers().find((shape) => shape.feature.properties.network === selected);
+    if (chosen) map.fitBounds(chosen.getBounds().pad(0.1), { maxZoom: 13 });
+  }
+  container.dataset.areas = String(collection.features.length);
 }
 
 if (container) {

@@ -14,15 +14,18 @@ def test_selecting_a_network_draws_its_links(page, live_server):
     page.get_by_role("link", name="Paysans-Artisans", exact=True).click()
     page.wait_for_selector("#network-map[data-loaded=true]")
     lines = page.locator("path.link-line")
-    assert lines.count() == 1
-    assert "link-processes_for" in lines.first.get_attribute("class")
-    assert page.locator("#network-map").get_attribute("data-links-drawn") == "1"
-    # Both ends are drawn: La Fabrique (a place) and Paysans-Artisans (the network's anchor).
-    assert page.locator("path.link-end-place").count() == 1
-    assert page.locator("path.link-end-network").count() == 1
+    assert lines.count() == 3  # La Fabrique processes for it; its two OSM shops are members
+    assert page.locator("path.link-processes_for").count() == 1
+    assert page.locator("#network-map").get_attribute("data-links-drawn") == "3"
+    # The places are points; the network has no place of its own, so its links meet inside
+    # its drawn area (a hollow ring), not at an invented headquarters.
+    assert page.locator("path.link-end-place").count() == 3
+    assert page.locator("path.link-end-area").count() == 1
+    assert page.locator("path.network-area").count() == 1
     legend = page.locator(".link-legend")
-    assert legend.inner_text().strip() == "processes for"
+    assert sorted(legend.inner_text().split("\n")) == ["member of", "processes for"]
     # The line's tooltip names both ends, written as text.
+    lines = page.locator("path.link-processes_for")
     lines.first.hover(force=True)
     tooltip = page.locator(".leaflet-tooltip .link-tooltip")
     tooltip.wait_for()
@@ -46,13 +49,13 @@ def test_choosing_a_network_on_the_main_map_draws_its_links(page, live_server):
     page.wait_for_selector("#map[data-loaded=true]")
     assert page.locator("#map path.link-line").count() == 0
     page.select_option("#network", "paysans-artisans")
-    page.locator("#search button[type=submit]").click()
+    page.locator("#search .search-bar button[type=submit]").click()
     page.wait_for_url("**network=paysans-artisans**")
-    page.wait_for_selector("#map[data-links-drawn='1']")
-    line = page.locator("#map path.link-line")
-    assert line.count() == 1
-    assert "link-processes_for" in line.first.get_attribute("class")
-    assert page.locator("#map .link-legend").inner_text().strip() == "processes for"
+    page.wait_for_selector("#map[data-links-drawn='3']")
+    assert page.locator("#map path.link-processes_for").count() == 1
+    assert page.locator("#map path.link-member_of").count() == 2
+    # The chosen network's area is drawn and marked among the others.
+    assert page.locator("#map path.network-area-paysans-artisans").count() == 1
     assert page.js_errors == []
 
 

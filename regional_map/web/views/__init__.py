@@ -7,6 +7,7 @@ The one explicit list of what the app serves: :data:`BLUEPRINTS` in registration
 from regional_map.web.views import (
     admin,
     api,
+    areas,
     assets,
     contribute,
     dfc,
@@ -17,6 +18,7 @@ from regional_map.web.views import (
     ogc,
     osm,
     pages,
+    search,
 )
 
 BLUEPRINTS = (
@@ -32,6 +34,8 @@ BLUEPRINTS = (
     dfc.bp,             # /api/dfc: DFC JSON-LD enterprises, context, taxonomy
     osm.bp,             # /api/osm: differences with the last OSM import
     feeds.bp,           # /feeds: Atom and JSON Feed of changes; /recent
+    search.bp,          # /api/search: one search for everything
+    areas.bp,           # networks' areas of activity as GeoJSON
 )
 
 REGISTRARS = (admin.register_trust,  # sessions, CSRF and the freshness filter

@@ -8,14 +8,23 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 
 from regional_map.model import LINK_TYPES, NETWORK_TYPES, kind_label
+from regional_map.networks.areas import area_feature
 from regional_map.networks.exports import (
     EXPORT_FORMATS,
     export_network,
     links_collection,
     network_collection,
 )
-from regional_map.networks.matchmaking import DEFAULT_RADIUS_KM, find_suppliers, parse_match_request
+from regional_map.networks.matchmaking import (
+    BUYER_KINDS,
+    DEFAULT_RADIUS_KM,
+    buyer_kinds,
+    find_suppliers,
+    parse_match_request,
+)
+from regional_map.networks.moments import WEEKDAYS, day_name
 from regional_map.networks.records import (
+    SERVICES,
     all_links,
     computed_counts,
     get_network,
@@ -78,12 +87,30 @@ def _network_json(network: dict, lang: str) -> dict:
 
 @bp.get("/networks")
 def index():
+    """Every network; ``delivery_day`` and ``service`` narrow the list (a form on the page)."""
     lang = current_language()
-    networks = list_networks(get_db(), lang)
+    day, service = _network_filters()
+    networks = list_networks(get_db(), lang, delivery_day=day, service=service)
     if wants_json():
         return jsonify({"networks": networks, "numberReturned": len(networks)})
-    return render_template("networks/index.html", networks=networks,
-                           sources=attributions(get_db()))
+    for item in networks:
+        item["delivery_day_names"] = [day_name(d, lang) for d in item["delivery_days"]]
+    return render_template(
+        "networks/index.html", networks=networks, sources=attributions(get_db()),
+        days=[(d, day_name(d, lang)) for d in WEEKDAYS], day=day or "", service=service or "",
+        services=[(code, term.label(lang)) for code, term in SERVICES.items()
+                  if code != "other"])
+
+
+def _network_filters() -> tuple[str | None, str | None]:
+    """``delivery_day`` (Mo…Su) and ``service`` (a service code), checked; BadParameter."""
+    day = request.args.get("delivery_day") or None
+    if day and day not in WEEKDAYS:
+        raise BadParameter("delivery_day", f"use one of {', '.join(WEEKDAYS)}")
+    service = request.args.get("service") or None
+    if service and service not in SERVICES:
+        raise BadParameter("service", f"unknown service; known: {', '.join(SERVICES)}")
+    return day, service
 
 
 @bp.get("/networks/<network_id>")
@@ -106,13 +133,23 @@ def network(network_id: str):
                                 for role in place["roles"]]
     cfg = settings()
     source = conn.execute("SELECT * FROM sources WHERE id = ?", (found["source_id"],)).fetchone()
+    area = area_feature(conn, found)
     return render_template(
         "networks/network.html", network=found, counts=body["counts"], places=places,
+        area=area["properties"] if area else None,
+        services=[SERVICES[c].label(lang) for c in found["services"] if c in SERVICES],
+        delivery_days=[day_name(d, lang) for d in found["delivery_days"]],
         links=body["links"], exports=body["exports"], source=source,
         link_types=LINK_TYPES, lang=lang, sources=attributions(conn),
         map_config={
             "tile-url": cfg["TILE_URL"], "tile-attribution": cfg["TILE_ATTRIBUTION"],
             "geojson-url": body["geojson"], "lang": lang,
+            "area-url": url_for("areas.api_network_area", network_id=network_id) if area else "",
+            # Every dataset drawn on this map, with its licence (ODbL for OSM places).
+            "data-attribution": " | ".join(
+                f"{s['attribution'] or s['name']} ({s['licence']})" if s["licence"]
+                else s["attribution"] or s["name"] for s in attributions(conn)
+                if s["id"] in {p["source_id"] for p in places} | {found["source_id"]}),
             "region": ",".join(str(v) for v in (cfg["REGION"] or (-180, -85, 180, 85))),
         },
     )
@@ -140,6 +177,7 @@ def match():
     body = render_template(
         "networks/match.html", args=args, results=results, error=error, req=req,
         radii=RADII_KM, default_radius=int(DEFAULT_RADIUS_KM), sources=attributions(conn),
+        buyer_kinds=buyer_kinds(current_language()),
         json_url=url_for("networks.api_match", **args) if results is not None else None,
     )
     return body, 400 if error else 200
@@ -147,7 +185,7 @@ def match():
 
 def _match_body(req, results: list[dict]) -> dict:
     return {
-        "query": {"products": list(req.products), "terms": list(req.terms),
+        "query": {"products": list(req.products), "terms": list(req.terms), "buyer": req.buyer,
                   "near": list(req.near), "location": req.location_label,
                   "radius_km": req.radius_km, "business": req.business},
         "numberReturned": len(results), "results": results,
@@ -161,7 +199,9 @@ def api_networks():
     network_type = request.args.get("type") or None
     if network_type and network_type not in NETWORK_TYPES:
         raise BadParameter("type", f"unknown network type; known: {', '.join(NETWORK_TYPES)}")
-    networks = list_networks(get_db(), current_language(), network_type=network_type)
+    day, service = _network_filters()
+    networks = list_networks(get_db(), current_language(), network_type=network_type,
+                             delivery_day=day, service=service)
     for item in networks:
         item["url"] = url_for("networks.api_network", network_id=item["id"])
     return jsonify({"networks": networks, "numberReturned": len(networks)})
@@ -258,7 +298,11 @@ def _document_api() -> None:
         "Networks (cooperatives, platforms, processing hubs…) with their computed counts",
         tag="networks", item_schema=item, items_key="networks",
         parameters=[param("type", "Network type.", {"type": "string",
-                                                    "enum": list(NETWORK_TYPES)})]))
+                                                    "enum": list(NETWORK_TYPES)}),
+                    param("delivery_day", "Only networks delivering on this weekday.",
+                          {"type": "string", "enum": list(WEEKDAYS)}),
+                    param("service", "Only networks offering this service.",
+                          {"type": "string", "enum": list(SERVICES)})]))
     register_path("/api/networks/<network_id>", "get", item_operation(
         "A network: its places with their roles, links, computed counts and stated figures",
         tag="networks", schema=item, id_name="network_id", example="paysans-artisans"))
@@ -305,6 +349,8 @@ def _document_api() -> None:
                   {"type": "number", "exclusiveMinimum": 0, "maximum": 200}),
             param("business", "true: only suppliers that deliver to businesses.",
                   {"type": "string", "enum": ["true", "false"]}),
+            param("buyer", "The buyer's kind (implies business=true).",
+                  {"type": "string", "enum": list(BUYER_KINDS)}),
             lang],
         "responses": {"200": json_response("Suppliers, nearest first", {
             "type": "object", "required": ["query", "results"],

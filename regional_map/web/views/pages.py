@@ -17,12 +17,13 @@ from regional_map.formats.geojson import feature_collection, place_feature
 from regional_map.formats.jsonld import place_jsonld
 from regional_map.hours.opening import week_table
 from regional_map.model import LANGUAGES, PLACE_KINDS
-from regional_map.networks.records import links_of_place
+from regional_map.networks.records import links_of_place, services_of
 from regional_map.places.directory import apply_where, decorate
-from regional_map.places.engine import bounds_of, find_places
+from regional_map.places.engine import PlacePage, bounds_of, find_places
 from regional_map.places.rows import get_place
 from regional_map.places.stats import attributions
 from regional_map.places.vocab import load_vocabulary
+from regional_map.search.everything import search_everything
 from regional_map.web.context import current_language, get_db, settings
 from regional_map.web.errors import ApiError
 from regional_map.web.i18n import gettext as _
@@ -110,11 +111,21 @@ def index():
     location = None
     page = None
     bounds = None
+    answer = None
+    places_hidden = False
     try:
         location = apply_where(get_db(), args)
         f = parse_place_filter(args, max_limit=cfg["MAX_PAGE_SIZE"],
                                default_limit=LIST_PAGE_SIZE, tz=cfg["TIMEZONE"], now=now())
         page = find_places(get_db(), f, lang=lang)
+        if f.q:
+            answer = search_everything(get_db(), f.q, lang=lang,
+                                       types=("network", "municipality", "service", "product"),
+                                       allow_correction=page.total == 0 or page.corrected)
+            if page.corrected and answer.groups and not answer.corrected:
+                # A network or town matched as typed: places one typo away are not shown.
+                page = PlacePage(0, [], page.limit, page.offset)
+                places_hidden = True
         if page.total and (f.q or f.kinds or f.products or f.categories or f.network
                            or f.municipalities) and not f.near:
             bounds = bounds_of(get_db(), f)
@@ -125,7 +136,8 @@ def index():
     if wants_json():
         return jsonify(feature_collection([place_feature(p, lang) for p in page.items],
                                           numberMatched=page.total,
-                                          numberReturned=len(page.items)))
+                                          numberReturned=len(page.items),
+                                          **({"search": answer.as_dict()} if answer else {})))
     items = decorate(page.items, lang=lang, at=now(), tz=cfg["TIMEZONE"]) if page else []
     region = cfg["REGION"] or (-180.0, -85.0, 180.0, 85.0)
     vocab = load_vocabulary()
@@ -156,12 +168,26 @@ def index():
             "region": ",".join(str(v) for v in region),
             "lang": lang,
             "near": args.get("near", ""),
+            "places": "none" if places_hidden else "all",
             "place-links-url": _endpoint_template("networks.api_place_links", "place_id"),
             "network-links-url": _endpoint_template("networks.api_network_links", "network_id"),
+            "areas-url": _url("areas.api_areas") if "areas.api_areas" in current_app.view_functions
+            else "",
         },
         networks=_networks(),
+        groups_before=_groups(answer, before=True), groups_after=_groups(answer, before=False),
+        answer=answer, places_hidden=places_hidden,
+        default_view="list" if args.get("q") else "map",
     )
     return body, 400 if error else 200
+
+
+def _groups(answer, *, before: bool) -> list[dict]:
+    """The search's other groups that rank before (or after) the places: a network named
+    exactly comes before the places that merely mention it."""
+    if answer is None:
+        return []
+    return [g for g in answer.groups if (g["best_match"] == "exact") == before]
 
 
 def _endpoint_template(endpoint: str, argument: str) -> str:
@@ -185,6 +211,8 @@ def map_messages() -> dict[str, str]:
         "more": _("More about this place"),
         "data": _("Data (JSON)"),
         "load_error": _("The map could not load places."),
+        "no_data": _("No open data loaded for this area yet — load your region's OSM."),
+        "area_of": _("Area of activity of %(name)s", name="{n}"),
     }
 
 
@@ -224,6 +252,7 @@ def place(place_id: str):
     return render_template(
         "place.html",
         place=found, products=products, source=source, links=links, today=now().date(),
+        services=services_of(conn, found["id"], lang),
         week=week_table(found["opening_hours"], now().date(), found["country"] or "BE",
                         cfg["TIMEZONE"], lang) if found["opening_hours"] else None,
         jsonld=place_jsonld(found, _url("pages.place", place_id=place_id, _external=True)),

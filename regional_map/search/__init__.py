@@ -1,0 +1,1 @@
+"""One search for everything: places, networks, municipalities, products and services."""
