@@ -57,3 +57,8 @@ class Filter:
     mask: Callable[[Any, np.ndarray, Any], np.ndarray] | None = None
     # A test of one place row that SQL cannot do (opening hours), applied after SQL.
     test: Callable[[Any, Any], bool] | None = None
+
+
+def placeholders(values) -> str:
+    """``?, ?, ?``: one bound parameter per value, for an ``IN (…)``."""
+    return ", ".join("?" * len(values))

@@ -20,6 +20,7 @@ from regional_map.geo import box_around, intersect
 from regional_map.hours.opening import is_open
 from regional_map.model import PLACE_KINDS, STATUSES
 from regional_map.places.filter_types import Filter, Param, ParseContext, SqlPart
+from regional_map.places.filter_types import placeholders as _marks
 from regional_map.places.freshness import CONFIRMED_SQL, default_hide_before
 from regional_map.places.fts import fts_expression
 from regional_map.places.parsing import (
@@ -32,7 +33,12 @@ from regional_map.places.parsing import (
     parse_latlon,
     parse_number,
 )
+from regional_map.places.parsing import (
+    bool_field as _bool_field,
+)
+from regional_map.places.services import load_services, search_services
 from regional_map.places.vocab import load_vocabulary
+from regional_map.text import fold
 
 SORTS = ("name", "distance", "relevance", "updated")
 RADII_KM = (1, 5, 10, 25)
@@ -62,6 +68,7 @@ class PlaceFilter:
     in_season_month: int | None = None
     open_at: datetime | None = None
     sells_to_business: bool | None = None
+    services: tuple[str, ...] = ()  # service codes (any of them): slaughtering, cold storage …
     # Places last confirmed before this date (YYYY-MM-DD) are left out (freshness.py).
     hide_stale_before: str | None = None
     limit: int = 100
@@ -93,17 +100,6 @@ class PlaceFilter:
         if self.near and self.radius_km:
             return intersect(self.bbox, box_around(*self.near, self.radius_km * 1000))
         return self.bbox
-
-
-def _marks(values) -> str:
-    return ", ".join("?" * len(values))
-
-
-def _bool_field(param: str, attr: str):
-    def parse(args, f, _ctx):
-        if args.get(param):
-            setattr(f, attr, parse_bool(args[param], param))
-    return parse
 
 
 _BOOLEAN = {"type": "string", "enum": ["true", "false"]}
@@ -244,6 +240,21 @@ def _test_open(row, f):
                                                   row["country"] or "BE")
 
 
+def _parse_services(args, f, _ctx):
+    known = load_services()
+    codes = []
+    for term in _list(args, "service"):
+        # A word may name several services ("slachthuis": slaughtering and poultry slaughter).
+        found = [term] if term in known else [
+            s.code for s in known.values() if fold(term) in s.terms()] or [
+            s.code for s in search_services(term)][:1]
+        if not found:
+            raise BadParameter("service", f"unknown service {term!r}; known: "
+                                          f"{', '.join(known)}")
+        codes += found
+    f.services = tuple(dict.fromkeys(codes))
+
+
 def _parse_stale(args, f, ctx):
     stale = args.get("stale", "hide")
     if stale not in ("hide", "include"):
@@ -328,6 +339,12 @@ FILTERS: tuple[Filter, ...] = (
            _bool_field("sells_to_business", "sells_to_business"),
            lambda f: f.sells_to_business is not None,
            sql=_equals("sells_to_business", "sells_to_business", int)),
+    Filter("services", (Param("service", "Services a place offers (slaughtering, cutting, "
+                                         "cold storage, jar washing …), by code or by a name "
+                                         f"in any language. {_COMMA}", example="slaughtering"),),
+           _parse_services, lambda f: bool(f.services),
+           sql=lambda f: SqlPart(f"p.id IN (SELECT place_id FROM place_services WHERE code IN "
+                                 f"({_marks(f.services)}))", list(f.services))),
     Filter("stale", (Param("stale", "hide (default): leave out places not confirmed for "
                                     "REGIONAL_MAP_HIDE_AFTER_MONTHS; include: keep them.",
                            {"type": "string", "enum": ["hide", "include"]}),),

@@ -95,3 +95,11 @@ def parse_datetime(text: str, name: str, tz: str) -> datetime:
     except ValueError:
         raise BadParameter(name, f"{text!r} is not an ISO 8601 date-time") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=ZoneInfo(tz))
+
+
+def bool_field(param: str, attr: str):
+    """A filter's parser that reads the boolean ``param`` into the field ``attr``."""
+    def parse(args, f, _ctx):
+        if args.get(param):
+            setattr(f, attr, parse_bool(args[param], param))
+    return parse

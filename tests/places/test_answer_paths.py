@@ -67,6 +67,7 @@ def _generated_filters(count: int, seed: int) -> list[PlaceFilter]:
         "municipalities": lambda: {"municipalities": ("44021", "24062", "0363")},
         "network": lambda: {"network": "voedselteams"},
         "sells_to_business": lambda: {"sells_to_business": rng.choice((True, False))},
+        "services": lambda: {"services": ("slaughtering", "cold_storage")},
         "stale": lambda: {"hide_stale_before": rng.choice(("2024-01-01", "2026-06-01"))},
         "updated_since": lambda: {"updated_since": "2020-01-01T00:00:00Z"},
     }
