@@ -125,3 +125,12 @@ def precision_rank(precision: str | None) -> int:
 def kind_label(code: str, lang: str = "en") -> str:
     term = PLACE_KINDS.get(code)
     return term.label(lang) if term else code
+
+
+def shown_name(place: dict, lang: str) -> str:
+    """The name to show a visitor in ``lang``: a derived name ("Melkautomaat · Waver") in
+    their language; a name the source gave, as it is."""
+    extra = place.get("extra") or {}
+    if extra.get("name_derived"):
+        return (extra.get("derived_names") or {}).get(lang) or place["name"]
+    return place["name"]

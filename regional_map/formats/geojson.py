@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from regional_map.model import kind_label
+from regional_map.model import kind_label, shown_name
 
 # Internal bookkeeping that the public never needs.
 _HIDDEN = {"lat", "lon", "extra", "source_ref"}
@@ -12,6 +12,7 @@ _HIDDEN = {"lat", "lon", "extra", "source_ref"}
 
 def place_properties(place: dict, lang: str = "en") -> dict[str, Any]:
     props = {k: v for k, v in place.items() if k not in _HIDDEN}
+    props["name"] = shown_name(place, lang)
     props["kind_label"] = kind_label(place["kind"], lang)
     if place.get("extra", {}).get("name_derived"):
         props["name_derived"] = True

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from regional_map.model import LANGUAGES, kind_label
+from regional_map.model import LANGUAGES, kind_label, shown_name
 from regional_map.places.vocab import Vocabulary
 
 SEPARATOR = " · "
@@ -84,6 +84,4 @@ def localised_name(name: str, extra: dict[str, Any] | None, lang: str) -> str:
 
     For the read side (``place_from_row``): places named by their source keep that name.
     """
-    if extra and extra.get("name_derived"):
-        return (extra.get("derived_names") or {}).get(lang) or name
-    return name
+    return shown_name({"name": name, "extra": extra}, lang)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from regional_map.model import shown_name
 from regional_map.places.filters import PlaceFilter
 from regional_map.places.fts import fts_expression
 from regional_map.places.fuzzy import corrected_expression
@@ -54,7 +55,7 @@ def find_places(conn: sqlite3.Connection, f: PlaceFilter, *, lang: str = "en",
                 count: bool = True) -> PlacePage:
     """One page of places matching ``f`` in a stable order, and the total matched.
 
-    ``lang`` is accepted for symmetry with the formatters; places are language-neutral.
+    A derived name is given in ``lang``; everything else about a place is language-neutral.
     """
     page = _find(conn, f, count)
     if page.total == 0:
@@ -62,6 +63,8 @@ def find_places(conn: sqlite3.Connection, f: PlaceFilter, *, lang: str = "en",
         if retry is not None:
             page = _find(conn, retry, count)
             page.corrected = page.total > 0
+    for item in page.items:  # derived names ("Market · Sint-Truiden") in the visitor's language
+        item["name"] = shown_name(item, lang)
     return page
 
 

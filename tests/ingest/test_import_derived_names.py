@@ -78,3 +78,18 @@ def test_a_visitor_sees_the_derived_name_in_their_language(empty_conn, tmp_path)
     assert localised_name(row["name"], extra, "nl") == "Melkautomaat · Waver"
     assert localised_name(row["name"], extra, "en") == "Milk vending machine · Wavre"
     assert localised_name("Hoeve De Kouter", {}, "fr") == "Hoeve De Kouter"
+
+
+def test_the_map_and_the_place_page_show_a_derived_name_in_the_visitors_language(client,
+                                                                                 demo_conn):
+    import json as _json
+
+    row = demo_conn.execute(
+        "SELECT id, extra FROM places WHERE extra LIKE '%\"derived_names\"%' LIMIT 1").fetchone()
+    names = _json.loads(row["extra"])["derived_names"]
+    assert len(set(names.values())) == 3  # three languages, three names
+    for lang in ("nl", "fr", "en"):
+        feature = client.get(f"/api/places/{row['id']}?lang={lang}").get_json()
+        assert feature["properties"]["name"] == names[lang]
+        page = client.get(f"/places/{row['id']}?lang={lang}").get_data(as_text=True)
+        assert names[lang].split(" · ")[0] in page

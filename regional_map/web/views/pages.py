@@ -16,7 +16,7 @@ from regional_map.errors import BadParameter
 from regional_map.formats.geojson import feature_collection, place_feature
 from regional_map.formats.jsonld import place_jsonld
 from regional_map.hours.opening import week_table
-from regional_map.model import LANGUAGES, PLACE_KINDS
+from regional_map.model import LANGUAGES, PLACE_KINDS, shown_name
 from regional_map.networks.records import links_of_place, services_of
 from regional_map.places.directory import apply_where, decorate
 from regional_map.places.engine import PlacePage, bounds_of, find_places
@@ -234,6 +234,8 @@ def place(place_id: str):
     lang = current_language()
     conn = get_db()
     found = get_place(conn, place_id)
+    if found is not None:
+        found["name"] = shown_name(found, lang)
     if found is None:
         if wants_json():
 
