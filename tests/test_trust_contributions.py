@@ -151,22 +151,26 @@ def test_an_edit_is_logged_and_can_be_reverted(store):
     place_id, name = conn.execute("SELECT id, name FROM places LIMIT 1").fetchone()
     conn.close()
     client = make_app(store).test_client()
+    shown = client.get(f"/api/places/{place_id}").get_json()["properties"]["name"]
     sign_in(client, "mod")
     token = form_token(client, f"/admin/places/{place_id}")
     client.post(f"/admin/places/{place_id}", data={
         "csrf_token": token, "action": "edit", "name": "Vandalised", "reason": "test edit"})
+    # A person's name is shown as given, in every language.
+    assert client.get(f"/api/places/{place_id}?lang=fr").get_json()["properties"]["name"] == \
+        "Vandalised"
     conn = connect(store)
     change = audit.history(conn, "place", place_id)[0]
     assert (change["actor"], change["action"], change["reason"]) == ("user:mod", "edit",
                                                                      "test edit")
-    assert change["before"] == {"name": name} and change["after"] == {"name": "Vandalised"}
+    assert change["before"]["name"] == name and change["after"]["name"] == "Vandalised"
     conn.close()
     page = client.get(f"/admin/places/{place_id}").get_data(as_text=True)
     assert "Vandalised" in page and "test edit" in page  # the history is shown
     response = client.post(f"/admin/changes/{change['id']}/revert", data={"csrf_token": token})
     assert response.status_code == 302
     assert _count(store, "SELECT name FROM places WHERE id = ?", place_id) == name
-    assert client.get(f"/api/places/{place_id}").get_json()["properties"]["name"] == name
+    assert client.get(f"/api/places/{place_id}").get_json()["properties"]["name"] == shown
 
 
 def test_a_change_overwritten_later_cannot_be_reverted_alone(store):

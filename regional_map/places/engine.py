@@ -51,11 +51,12 @@ def _corrected(conn: sqlite3.Connection, f: PlaceFilter) -> PlaceFilter | None:
     return None if expression is None else f.but(fts_override=expression)
 
 
-def find_places(conn: sqlite3.Connection, f: PlaceFilter, *, lang: str = "en",
+def find_places(conn: sqlite3.Connection, f: PlaceFilter, *, lang: str | None = None,
                 count: bool = True) -> PlacePage:
     """One page of places matching ``f`` in a stable order, and the total matched.
 
-    A derived name is given in ``lang``; everything else about a place is language-neutral.
+    With ``lang``, a derived name is given in that language (else as stored, in the place's
+    own); everything else about a place is language-neutral.
     """
     page = _find(conn, f, count)
     if page.total == 0:
@@ -63,8 +64,9 @@ def find_places(conn: sqlite3.Connection, f: PlaceFilter, *, lang: str = "en",
         if retry is not None:
             page = _find(conn, retry, count)
             page.corrected = page.total > 0
-    for item in page.items:  # derived names ("Market · Sint-Truiden") in the visitor's language
-        item["name"] = shown_name(item, lang)
+    if lang:  # derived names ("Market · Sint-Truiden") in the visitor's language
+        for item in page.items:
+            item["name"] = shown_name(item, lang)
     return page
 
 

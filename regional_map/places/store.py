@@ -49,6 +49,13 @@ def _column_value(column: str, value: Any) -> Any:
     if column in _JSON_COLUMNS:
         if value is None:
             value = _JSON_COLUMNS[column]()
+        elif isinstance(value, str):  # the stored text itself (a revert gives it back)
+            try:
+                decoded = json.loads(value)
+            except ValueError:
+                decoded = None
+            if isinstance(decoded, type(_JSON_COLUMNS[column]())):
+                value = decoded
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if column == "organic" and value is not None:
         return int(bool(value))
@@ -348,6 +355,12 @@ def set_place_fields(conn: sqlite3.Connection, place_id: str, values: Mapping[st
     new = {c: _column_value(c, v) for c, v in values.items()
            if c in PLACE_COLUMNS and c != "id"}
     changed = {c: v for c, v in new.items() if existing[c] != v}
+    if "name" in changed and "extra" not in new:
+        # A person named the place: its name is no longer derived (nor shown translated).
+        extra = json.loads(existing["extra"] or "{}")
+        if extra.pop("name_derived", None) is not None:
+            extra.pop("derived_names", None)
+            changed["extra"] = _column_value("extra", extra)
     before = {c: existing[c] for c in changed}
     after = dict(changed)
     old_codes = [r[0] for r in conn.execute(

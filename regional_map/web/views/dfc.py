@@ -94,7 +94,7 @@ def enterprises():
     lang = current_language()
 
     def build() -> Response:
-        page = find_places(get_db(), f, lang=lang)
+        page = find_places(get_db(), f)  # names as stored: an exchange format, not a display
         info = {"url": request.url, "matched": page.total, "returned": len(page.items),
                 "next": (_page_url(f.offset + f.limit)
                          if f.offset + len(page.items) < page.total else None),
