@@ -16,6 +16,7 @@ from regional_map.places.fuzzy import corrected_expression
 from regional_map.places.paths.base import AnswerPath, Encode, PlacePage
 from regional_map.places.paths.features import FeaturePath
 from regional_map.places.paths.index import ClusterPath, NearestPath
+from regional_map.places.paths.rank import RankPath
 from regional_map.places.paths.search import SearchPath
 from regional_map.places.paths.sql import SqlPath
 from regional_map.places.rows import get_place
@@ -26,11 +27,12 @@ __all__ = ["PlaceFilter", "PlacePage", "bounds_of", "cluster_places", "count_pla
 SQL = SqlPath()
 NEAREST = NearestPath()
 SEARCH = SearchPath()
+RANK = RankPath()
 CLUSTERS = ClusterPath(SQL)
-FEATURES = FeaturePath(SQL)
+FEATURES = FeaturePath(SQL, RANK)
 
 # In the order the planner tries them; the SQL path comes last and answers all.
-FIND_PATHS: tuple[AnswerPath, ...] = (NEAREST, SEARCH, SQL)
+FIND_PATHS: tuple[AnswerPath, ...] = (NEAREST, SEARCH, RANK, SQL)
 CLUSTER_PATHS: tuple[AnswerPath, ...] = (CLUSTERS, SQL)
 
 

@@ -48,6 +48,11 @@ class PointIndex:
     by_minlon: np.ndarray  # rows ordered by the R*Tree's minlon, for bbox candidates
     minlon_sorted: np.ndarray
     category_products: dict[str, tuple[str, ...]]
+    # Each row's position in the SQL path's orders (``name COLLATE NOCASE, num`` and
+    # ``updated_at DESC, num``), ranked once at load so a page of any view is a partial sort
+    # of the matched rows' ranks instead of a sort of the matched places.
+    name_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    updated_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     _by_zoom: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     _open_by_minute: dict[int, np.ndarray] = field(default_factory=dict)
 
@@ -181,6 +186,7 @@ def _load(conn: sqlite3.Connection) -> PointIndex | None:
             by_product.setdefault(code, []).append(num)
         for code, category in conn.execute("SELECT code, category FROM products"):
             categories.setdefault(category, []).append(code)
+        ranks = [_order(conn, order) for order in (_NAME_ORDER, _UPDATED_ORDER)]
     finally:
         if began:
             conn.execute("COMMIT")
@@ -202,7 +208,30 @@ def _load(conn: sqlite3.Connection) -> PointIndex | None:
         hours=hours, hours_texts=list(hours_ids), product_rows=product_rows,
         confirmed=confirmed, confirmed_days=_as_days(confirmed),
         category_products={c: tuple(codes) for c, codes in categories.items()},
+        name_rank=_ranks(nums, ranks[0]), updated_rank=_ranks(nums, ranks[1]),
     )
+
+
+_NAME_ORDER = "name COLLATE NOCASE, num"
+_UPDATED_ORDER = "updated_at DESC, num"
+
+
+def _order(conn: sqlite3.Connection, order: str) -> np.ndarray:
+    """Every place's num in SQL's own ``order`` (SQLite collates, so the ranks are exact)."""
+    cursor = conn.execute(f"SELECT num FROM places ORDER BY {order}")  # noqa: S608 - fixed
+    parts = []
+    while chunk := cursor.fetchmany(50_000):
+        parts.append(np.fromiter((r[0] for r in chunk), np.int64, len(chunk)))
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+
+def _ranks(nums: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """The rank of each row (row ``i`` is place ``nums[i]``) in ``ordered``."""
+    if len(ordered) != len(nums):  # a place without its R*Tree row is not in the index
+        ordered = ordered[np.isin(ordered, nums)]
+    rank = np.empty(len(nums), np.int32)
+    rank[np.searchsorted(nums, ordered)] = np.arange(len(ordered), dtype=np.int32)
+    return rank
 
 
 def _chunk_columns(rows: list, kinds: dict, statuses: dict, hours_ids: dict) -> tuple:

@@ -170,3 +170,34 @@ def test_the_planner_uses_the_fast_paths_for_the_questions_they_declare():
     assert engine.plan(PlaceFilter(q="eieren", payment=("cash",))) == ["sql"]
     assert engine.plan(PlaceFilter(bbox=BOXES[0]), "cluster")[0] == "index"
     assert engine.plan(PlaceFilter(bbox=BOXES[0], organic=True), "cluster") == ["sql"]
+
+
+def test_name_and_update_ordered_pages_come_from_the_ranks():
+    assert engine.plan(PlaceFilter(bbox=BOXES[2]))[0] == "rank"
+    assert engine.plan(PlaceFilter(bbox=BOXES[0], sort="updated", open_at=TUESDAY_11H))[0] \
+        == "rank"
+    assert "rank" not in engine.plan(PlaceFilter(bbox=BOXES[0], organic=True))
+
+
+@pytest.mark.parametrize("f", [f for f in FILTER_CASES if engine.RANK.can_find(f)][:30],
+                         ids=lambda f: repr(f)[:90])
+def test_the_rank_path_never_declines_what_it_declares(conn, f):
+    page = engine.RANK.find(conn, f)
+    assert page is not None
+    assert [p["id"] for p in page.items] == _ids(engine.SQL.find(conn, f))
+
+
+def test_the_rank_path_follows_a_rename_at_once(tmp_path, demo_db_path):
+    csv_path = write_csv(300, seed=5, path=tmp_path / "small.csv", store=demo_db_path)
+    small = connect(tmp_path / "small.db")
+    init_store(small)
+    import_file(small, csv_path, source="generated", region=DEFAULT_REGION)
+    f = PlaceFilter(bbox=BOXES[0], limit=5)
+    before = engine.RANK.find(small, f)
+    last = engine.SQL.find(small, f.but(offset=before.total - 1, limit=1)).items[0]
+    with small:
+        small.execute("UPDATE places SET name = ? WHERE id = ?", ("  AAA first", last["id"]))
+    after = engine.RANK.find(small, f)
+    assert after.items[0]["id"] == last["id"]
+    assert _ids(after) == _ids(engine.SQL.find(small, f))
+    small.close()

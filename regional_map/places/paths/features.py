@@ -3,8 +3,9 @@
 Building a feature (row → place dict → GeoJSON → JSON text) costs far more than finding it; a
 map list or a bbox download spent most of its time there. Each worker keeps the encoded text of
 the features it has served, per encoding (the caller's key: language and shape), and throws
-them all away when the store changes (the ``places_generation`` counter). The page itself comes
-from the SQL path, so the features are those of the SQL path, in its order.
+them all away when the store changes (the ``places_generation`` counter). The page's keys and
+total come from the point index's ranks when the filter allows (:mod:`.rank`), else from SQL;
+either way the features are those of the SQL path, in its order.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import threading
 
 from regional_map.places.filters import PlaceFilter, active_filters
 from regional_map.places.paths.base import AnswerPath, Encode
+from regional_map.places.paths.rank import RankPath
 from regional_map.places.paths.sql import SqlPath
 from regional_map.places.pointindex import store_key
 from regional_map.places.rows import places_from_rows, rows_by_nums
@@ -25,8 +27,9 @@ MAX_ENCODINGS = 8  # a worker serves one store in a few languages and shapes
 class FeaturePath(AnswerPath):
     name = "features"
 
-    def __init__(self, sql: SqlPath):
+    def __init__(self, sql: SqlPath, rank: RankPath):
         self.sql = sql
+        self.rank = rank
         self._cache: dict[tuple, dict[int, str]] = {}
         self._lock = threading.Lock()
 
@@ -57,10 +60,14 @@ class FeaturePath(AnswerPath):
             store = store_key(conn)
             if store is None:
                 return None
-            nums = self.sql.page_nums(conn, f)
-            if nums is None:
-                return None
-            total = self.sql.count(conn, f)
+            ranked = self.rank.page_nums(conn, f)  # from the index when it can: cheaper
+            if ranked is not None:
+                total, nums = ranked
+            else:
+                nums = self.sql.page_nums(conn, f)
+                if nums is None:
+                    return None
+                total = self.sql.count(conn, f)
             cache = self._features_for((*store, key))
             page = {n: cache.get(n) for n in nums}  # local: another thread may clear the cache
             missing = [n for n, text in page.items() if text is None]
