@@ -27,6 +27,7 @@ import numpy as np
 
 from regional_map.hours.opening import is_open
 from regional_map.places.freshness import CONFIRMED_SQL
+from regional_map.places.pointranks import full_ranks, patched_ranks
 
 
 @dataclass
@@ -235,6 +236,14 @@ def _patched(conn: sqlite3.Connection, old: PointIndex, key: tuple, touched: int
               for name, part in zip(_COLUMNS, fresh, strict=True)]
     order = np.argsort(merged[0], kind="stable")
     columns = dict(zip(_COLUMNS, (c[order] for c in merged), strict=True))
+    position = np.empty(len(order), np.int64)
+    position[order] = np.arange(len(order))  # where each merged row went
+    kept, moved = position[:int(keep.sum())], position[int(keep.sum()):]
+    ranks = {name: patched_ranks(conn, columns["nums"], kept, getattr(old, f"{name}_rank")[keep],
+                                 moved, name) for name in ("name", "updated")}
+    fresh_days = _as_days(fresh[-1])
+    if old.confirmed_days is not None and fresh_days is not None:  # spare 100k conversions
+        columns["days"] = np.concatenate([old.confirmed_days[keep], fresh_days])[order]
     by_product: dict[str, np.ndarray] = {}
     for code, positions in old.product_rows.items():
         nums = old.nums[positions]
@@ -247,7 +256,7 @@ def _patched(conn: sqlite3.Connection, old: PointIndex, key: tuple, touched: int
     for code, nums in added.items():
         by_product[code] = np.concatenate([by_product.get(code, np.zeros(0, np.int64)),
                                            np.array(nums, np.int64)])
-    return _build(conn, key, touched, columns, by_product, kinds, statuses, hours_ids)
+    return _build(conn, key, touched, columns, by_product, kinds, statuses, hours_ids, ranks)
 
 
 def _load(conn: sqlite3.Connection, key: tuple, touched: int | None) -> PointIndex:
@@ -269,18 +278,18 @@ def _load(conn: sqlite3.Connection, key: tuple, touched: int | None) -> PointInd
     for code, num in conn.execute("SELECT product_code, place_num FROM place_products"):
         found.setdefault(code, []).append(num)
     by_product = {code: np.array(nums, np.int64) for code, nums in found.items()}
-    return _build(conn, key, touched, columns, by_product, kinds, statuses, hours_ids)
+    ranks = {name: full_ranks(conn, columns["nums"], name) for name in ("name", "updated")}
+    return _build(conn, key, touched, columns, by_product, kinds, statuses, hours_ids, ranks)
 
 
 def _build(conn: sqlite3.Connection, key: tuple, touched: int | None, columns: dict,
            by_product: dict[str, np.ndarray], kinds: dict, statuses: dict,
-           hours_ids: dict) -> PointIndex:
+           hours_ids: dict, ranks: dict[str, np.ndarray]) -> PointIndex:
     """The index of ``columns`` (rows by ascending num) and the places' product nums."""
     nums, box = columns["nums"], columns["box"]
     categories: dict[str, list[str]] = {}
     for code, category in conn.execute("SELECT code, category FROM products"):
         categories.setdefault(category, []).append(code)
-    ranks = [_order(conn, order) for order in (_NAME_ORDER, _UPDATED_ORDER)]
     product_rows = {code: np.searchsorted(nums, np.unique(found))
                     for code, found in by_product.items() if len(found)}
     by_minlon = np.argsort(box[:, 0], kind="stable")
@@ -289,9 +298,10 @@ def _build(conn: sqlite3.Connection, key: tuple, touched: int | None, columns: d
         lon=columns["lon"], box=box, by_minlon=by_minlon, minlon_sorted=box[by_minlon, 0],
         kind=columns["kind"], kinds=kinds, status=columns["status"], statuses=statuses,
         hours=columns["hours"], hours_texts=list(hours_ids), product_rows=product_rows,
-        confirmed=columns["confirmed"], confirmed_days=_as_days(columns["confirmed"]),
+        confirmed=columns["confirmed"],
+        confirmed_days=columns["days"] if "days" in columns else _as_days(columns["confirmed"]),
         category_products={c: tuple(codes) for c, codes in categories.items()},
-        name_rank=_ranks(nums, ranks[0]), updated_rank=_ranks(nums, ranks[1]),
+        name_rank=ranks["name"], updated_rank=ranks["updated"],
         touched=touched,
     )
 def _chunk_columns(rows: list, kinds: dict, statuses: dict, hours_ids: dict) -> tuple:
@@ -320,24 +330,3 @@ def _as_days(texts: np.ndarray) -> np.ndarray | None:
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-
-_NAME_ORDER = "name COLLATE NOCASE, num"
-_UPDATED_ORDER = "updated_at DESC, num"
-
-
-def _order(conn: sqlite3.Connection, order: str) -> np.ndarray:
-    """Every place's num in SQL's own ``order`` (SQLite collates, so the ranks are exact)."""
-    cursor = conn.execute(f"SELECT num FROM places ORDER BY {order}")  # noqa: S608 - fixed
-    parts = []
-    while chunk := cursor.fetchmany(50_000):
-        parts.append(np.fromiter((r[0] for r in chunk), np.int64, len(chunk)))
-    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
-
-
-def _ranks(nums: np.ndarray, ordered: np.ndarray) -> np.ndarray:
-    """The rank of each row (row ``i`` is place ``nums[i]``) in ``ordered``."""
-    if len(ordered) != len(nums):  # a place without its R*Tree row is not in the index
-        ordered = ordered[np.isin(ordered, nums)]
-    rank = np.empty(len(nums), np.int32)
-    rank[np.searchsorted(nums, ordered)] = np.arange(len(ordered), dtype=np.int32)
-    return rank

@@ -16,7 +16,7 @@ from regional_map.places.filters import PlaceFilter
 from regional_map.provision import init_store
 from regional_map.settings import DEFAULT_REGION
 
-ARRAYS = ("nums", "mx", "my", "lat", "lon", "box", "confirmed",
+ARRAYS = ("nums", "mx", "my", "lat", "lon", "box", "confirmed", "confirmed_days",
           "name_rank", "updated_rank", "by_minlon", "minlon_sorted")
 
 
@@ -106,4 +106,19 @@ def test_a_bulk_change_reloads_the_index(store, monkeypatch):
         store.execute("UPDATE places SET status = 'closed' WHERE num % 2 = 0")
     index = pointindex.point_index(store)
     assert len(calls) == 1
+    _same_as_a_fresh_load(store, index)
+
+
+def test_renamed_places_take_sqls_place_in_both_orders(store, monkeypatch):
+    pointindex.point_index(store)
+    calls = _loads_counted(monkeypatch)
+    names = ("éclair", "Eclair", "eclair", "ÉCLAIR", "Zoë", "zoe", "ZOE", "Ærø", "a", "A",
+             "'t Hof", "Ōsaka", "", "hoeve", "Hoeve ", "Hoeve")
+    nums = [r[0] for r in store.execute("SELECT num FROM places ORDER BY random() LIMIT 48")]
+    with store:
+        for i, num in enumerate(nums):
+            store.execute("UPDATE places SET name = ?, updated_at = ? WHERE num = ?",
+                          (names[i % len(names)], f"2030-01-{1 + i % 3:02d}T00:00:00Z", num))
+    index = pointindex.point_index(store)
+    assert not calls
     _same_as_a_fresh_load(store, index)
