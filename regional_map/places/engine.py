@@ -121,6 +121,19 @@ def bounds_of(conn: sqlite3.Connection, f: PlaceFilter) -> tuple[float, float, f
     return SQL.bounds(conn, f)
 
 
-def warm(conn: sqlite3.Connection, words: list[str]) -> None:
-    """Load the point index and rank ``words`` before the first visitor asks."""
-    SEARCH.warm(conn, [e for e in (fts_expression(w) for w in words) if e])
+WARM_PRODUCTS = 40  # x 3 languages: within the search path's memory of 128 expressions
+
+
+def warm(conn: sqlite3.Connection, words: list[str] | None = None) -> int:
+    """Load the point index and rank ``words`` before the first visitor asks (default: the
+    names in nl, fr and en of the products most places offer, the words most searched); how
+    many expressions were ranked."""
+    if words is None:
+        words = [w for row in conn.execute(
+            "SELECT p.name_nl, p.name_fr, p.name_en FROM products p JOIN (SELECT product_code, "
+            "COUNT(*) AS n FROM place_products GROUP BY product_code ORDER BY n DESC LIMIT ?) "
+            "AS top ON top.product_code = p.code ORDER BY top.n DESC", (WARM_PRODUCTS,))
+            for w in row]
+    expressions = list(dict.fromkeys(e for e in (fts_expression(w) for w in words) if e))
+    SEARCH.warm(conn, expressions)
+    return len(expressions)
