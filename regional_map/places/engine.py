@@ -100,15 +100,16 @@ def _cluster(conn: sqlite3.Connection, f: PlaceFilter, zoom: int) -> dict:
 
 
 def page_features(conn: sqlite3.Connection, f: PlaceFilter, key: str,
-                  encode: Encode) -> tuple[int, list[str]] | None:
+                  encode: Encode, shallow: bool = False) -> tuple[int, list[str]] | None:
     """(total, encoded features of the page) of ``find_places(conn, f)``, from cached text;
     None when the page must be built afresh (near me, text search, opening hours).
 
-    ``encode`` turns a place into its text; ``key`` names that encoding (language, shape).
+    ``encode`` turns a place into its text; ``key`` names that encoding (language, shape);
+    ``shallow``: ``encode`` reads only the place's own columns (not products, municipality).
     """
     if not FEATURES.can_encode(f):
         return None
-    return FEATURES.features(conn, f, key, encode)
+    return FEATURES.features(conn, f, key, encode, shallow)
 
 
 def count_places(conn: sqlite3.Connection, f: PlaceFilter) -> int:

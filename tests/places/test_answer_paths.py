@@ -201,3 +201,13 @@ def test_the_rank_path_follows_a_rename_at_once(tmp_path, demo_db_path):
     assert after.items[0]["id"] == last["id"]
     assert _ids(after) == _ids(engine.SQL.find(small, f))
     small.close()
+
+
+@pytest.mark.parametrize("f", [f for f in FILTER_CASES if engine.FEATURES.can_encode(f)][:20],
+                         ids=lambda f: repr(f)[:90])
+def test_shallow_cached_features_are_the_sql_page_too(conn, f):
+    expected = engine.SQL.find(conn, f)
+    total, texts = engine.page_features(conn, f, "shallow-test",
+                                        lambda p: f'{p["id"]}|{p["name"]}', shallow=True)
+    assert total == expected.total
+    assert texts == [f'{p["id"]}|{p["name"]}' for p in expected.items]

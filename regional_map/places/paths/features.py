@@ -18,7 +18,7 @@ from regional_map.places.paths.base import AnswerPath, Encode
 from regional_map.places.paths.rank import RankPath
 from regional_map.places.paths.sql import SqlPath
 from regional_map.places.pointindex import store_key
-from regional_map.places.rows import places_from_rows, rows_by_nums
+from regional_map.places.rows import place_from_row, places_from_rows, rows_by_nums
 
 MAX_ENTRIES = 40_000  # per encoding; the whole cache is dropped when full
 MAX_ENCODINGS = 8  # a worker serves one store in a few languages and shapes
@@ -52,7 +52,9 @@ class FeaturePath(AnswerPath):
         return found
 
     def features(self, conn: sqlite3.Connection, f: PlaceFilter, key: str,
-                 encode: Encode) -> tuple[int, list[str]] | None:
+                 encode: Encode, shallow: bool = False) -> tuple[int, list[str]] | None:
+        """As the contract says; ``shallow``: ``encode`` needs only the place's own columns
+        (no products, no municipality name), so two queries per page are spared."""
         began = not conn.in_transaction
         if began:
             conn.execute("BEGIN")  # one snapshot: the counter, the page and its rows agree
@@ -75,7 +77,9 @@ class FeaturePath(AnswerPath):
                 rows = rows_by_nums(conn, missing) or []
                 if len(cache) + len(rows) > MAX_ENTRIES:
                     cache.clear()
-                for row, place in zip(rows, places_from_rows(conn, rows), strict=True):
+                places = [place_from_row(r) for r in rows] if shallow else \
+                    places_from_rows(conn, rows)
+                for row, place in zip(rows, places, strict=True):
                     page[row["num"]] = cache[row["num"]] = encode(place)
             return total, [page[n] for n in nums]
         finally:

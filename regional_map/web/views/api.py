@@ -124,8 +124,11 @@ def _places_page(f, lang: str, fmt: str, shape: str, only: tuple[str, ...] | Non
     if fmt == "geojson":  # the same bytes from pre-encoded features
         dumps = jsonify_dumps(current_app)
         key = f"geojson-{lang}-{shape}-{','.join(only) if only is not None else '*'}"
+        # The compact shape (or a selection without them) needs no products or town name.
+        shallow = shape == "compact" or (only is not None and not {"products", "municipality"}
+                                         & set(only))
         found = page_features(get_db(), f, key, lambda place: dumps(
-            place_feature(place, lang, shape=shape, only=only, lean=True)))
+            place_feature(place, lang, shape=shape, only=only, lean=True)), shallow)
         if found is not None:
             total, features = found
             text = feature_collection_text(
