@@ -150,7 +150,11 @@ def compare_hard(db: Path, boxes, *, duration: float, concurrency: int) -> dict:
     print(f"  counts equal to the floor's on {sum(c['equal'] for c in out['counts'])}"
           f"/{len(out['counts'])} sample viewports", flush=True)
     if (VENV / "bin" / "python").exists():  # the four servers again, one after the other
-        out["with_peers"] = compare(db, boxes, duration=duration, concurrency=concurrency)
+        try:
+            out["with_peers"] = compare(db, boxes, duration=duration, concurrency=concurrency)
+        except Exception as exc:  # noqa: BLE001 - e.g. pygeoapi needs SQLite extensions
+            print(f"  peers failed: {exc}", flush=True)
+            out["peers_error"] = str(exc)
     else:
         print("  peers skipped: no bench/.peers/venv (python -m bench creates it)", flush=True)
     return out

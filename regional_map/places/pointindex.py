@@ -58,6 +58,8 @@ class PointIndex:
     # of the matched rows' ranks instead of a sort of the matched places.
     name_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     updated_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    # The other three bounds in the same order (contiguous: a view's candidates are a slice).
+    sorted_bounds: np.ndarray = field(default_factory=lambda: np.zeros((3, 0)))
     touched: int | None = None  # the last places_touched entry this index includes
     _by_zoom: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     _open_by_minute: dict[int, np.ndarray] = field(default_factory=dict)
@@ -87,10 +89,14 @@ class PointIndex:
     def in_box(self, rows: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
         """``rows`` inside ``box`` by the R*Tree's own stored bounds, as SQL tests them."""
         minlon, minlat, maxlon, maxlat = box
-        if len(rows) == len(self.nums):  # candidates first: a binary search on longitudes
+        if len(rows) == len(self.nums) and self.sorted_bounds.shape[1] == len(rows):
+            # Candidates by a binary search on longitudes; the other bounds are tested on
+            # slices of arrays in the same order (no copy of the candidates' boxes).
             lo = np.searchsorted(self.minlon_sorted, minlon, side="left")
             hi = np.searchsorted(self.minlon_sorted, maxlon, side="right")
-            rows = self.by_minlon[lo:hi]
+            maxlons, minlats, maxlats = self.sorted_bounds[:, lo:hi]
+            inside = (maxlons <= maxlon) & (minlats >= minlat) & (maxlats <= maxlat)
+            return self.by_minlon[lo:hi][inside]
         b = self.box[rows]
         return rows[(b[:, 0] >= minlon) & (b[:, 1] <= maxlon)
                     & (b[:, 2] >= minlat) & (b[:, 3] <= maxlat)]
@@ -296,6 +302,7 @@ def _build(conn: sqlite3.Connection, key: tuple, touched: int | None, columns: d
     return PointIndex(
         key=key, nums=nums, mx=columns["mx"], my=columns["my"], lat=columns["lat"],
         lon=columns["lon"], box=box, by_minlon=by_minlon, minlon_sorted=box[by_minlon, 0],
+        sorted_bounds=np.ascontiguousarray(box[by_minlon][:, 1:].T),
         kind=columns["kind"], kinds=kinds, status=columns["status"], statuses=statuses,
         hours=columns["hours"], hours_texts=list(hours_ids), product_rows=product_rows,
         confirmed=columns["confirmed"],
