@@ -19,7 +19,7 @@ import pytest
 from bench.generate import write_csv
 from regional_map.db.connection import connect
 from regional_map.ingest.importer import import_file
-from regional_map.places import engine
+from regional_map.places import engine, pointindex
 from regional_map.places.filters import FILTERS, SORTS, PlaceFilter
 from regional_map.provision import init_store
 from regional_map.settings import DEFAULT_REGION
@@ -211,3 +211,31 @@ def test_shallow_cached_features_are_the_sql_page_too(conn, f):
                                         lambda p: f'{p["id"]}|{p["name"]}', shallow=True)
     assert total == expected.total
     assert texts == [f'{p["id"]}|{p["name"]}' for p in expected.items]
+
+
+@pytest.mark.parametrize("f", [PlaceFilter(bbox=b) for b in BOXES] + [
+    PlaceFilter(bbox=BOXES[3], kinds=("farm_shop", "vending_machine")),
+    PlaceFilter(bbox=(3.0, 50.2, 5.5, 51.9), products=("eggs", "milk"), open_at=TUESDAY_11H),
+], ids=repr)
+@pytest.mark.parametrize("zoom", (5, 7, 9, 11))
+def test_wide_views_cluster_from_cell_aggregates_as_sql_groups(conn, f, zoom):
+    expected = engine.SQL.cluster(conn, f, zoom)
+    index = pointindex.point_index(conn)
+    answer = engine.CLUSTERS._from_cells(conn, index, f, zoom)
+    if expected["total"] <= 150:
+        assert answer is None
+        return
+    assert answer["total"] == expected["total"]
+    assert [p["id"] for p in answer["places"]] == [p["id"] for p in expected["places"]]
+    assert [(c["count"], c["bbox"]) for c in answer["clusters"]] == \
+        [(c["count"], c["bbox"]) for c in expected["clusters"]]
+    for a, b in zip(answer["clusters"], expected["clusters"], strict=True):
+        assert a["lat"] == pytest.approx(b["lat"], abs=1e-9)
+
+
+def test_one_aggregate_serves_every_view_of_a_zoom(conn):
+    cache = engine.CLUSTERS.cells
+    cache._found.clear()
+    for box in BOXES:
+        engine.CLUSTERS.cluster(conn, PlaceFilter(bbox=box), 8)
+    assert len(cache._found) == 1

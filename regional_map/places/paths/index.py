@@ -22,12 +22,16 @@ from regional_map.places.paths.base import (
     PlacePage,
     cell_shift,
 )
+from regional_map.places.paths.cells import CellCache, in_view
 from regional_map.places.paths.sql import SqlPath, with_distance
 from regional_map.places.pointindex import PointIndex, point_index
 from regional_map.places.rows import places_by_name, places_by_nums
 
 _SLACK = 1e-6  # relative: numpy's and math's haversine agree far better than this
 _MARGIN = 32  # extra nearest candidates measured exactly, to settle the page's order
+# Up to this zoom (a province or wider) views are clustered from per-cell aggregates: few
+# cells, many places each. Closer views hold few places and group them directly.
+CELL_ZOOM = 11
 
 
 def maskable(f: PlaceFilter) -> bool:
@@ -87,6 +91,7 @@ class ClusterPath(AnswerPath):
 
     def __init__(self, sql: SqlPath):
         self.sql = sql
+        self.cells = CellCache()
 
     def can_cluster(self, f: PlaceFilter) -> bool:
         return maskable(f)
@@ -95,6 +100,10 @@ class ClusterPath(AnswerPath):
         index = point_index(conn)
         if index is None:
             return None
+        if f.bbox and zoom <= CELL_ZOOM:
+            answer = self._from_cells(conn, index, f, zoom)
+            if answer is not None:
+                return answer
         rows = matching_rows(index, f)
         total = len(rows)
         if total <= SINGLE_POINTS_BELOW or zoom >= MAX_CLUSTER_ZOOM:
@@ -110,6 +119,28 @@ class ClusterPath(AnswerPath):
         mask[rows] = True
         clusters, singles = cluster_rows(index, mask, cell_shift(zoom))
         places = places_by_nums(conn, sorted(singles)) if singles else []
+        if places is None:  # the store changed under us: let SQL answer
+            return None
+        return {"total": total, "clusters": clusters, "places": places}
+
+
+    def _from_cells(self, conn: sqlite3.Connection, index: PointIndex, f: PlaceFilter,
+                    zoom: int) -> dict | None:
+        """The clusters of a wide view from the per-cell aggregates of ``f`` without its bbox;
+        None when the view holds few places (they are listed one by one, as SQL lists them)."""
+        base = f.but(bbox=None)
+        shift = cell_shift(zoom)
+        cells = self.cells.get(index, repr(base), shift, lambda: matching_mask(index, base))
+        stats, first = in_view(index, cells, f.bbox)
+        counts = stats[0].astype(np.int64)
+        total = int(counts.sum())
+        if total <= SINGLE_POINTS_BELOW:
+            return None
+        several = counts > 1
+        clusters = [{"count": int(n), "lat": float(sl / n), "lon": float(so / n),
+                     "bbox": [float(a), float(b), float(c), float(d)]}
+                    for n, sl, so, a, b, c, d in zip(*stats[:, several].tolist(), strict=True)]
+        places = places_by_nums(conn, sorted(first[~several].tolist()))
         if places is None:  # the store changed under us: let SQL answer
             return None
         return {"total": total, "clusters": clusters, "places": places}
