@@ -25,6 +25,9 @@ from .run import RESULTS, app_server, machine, measure_import
 # Viewports of a 1200×800 map from province (zoom 8: about 6.6° × 2.9°) to street (zoom 16).
 HARD_ZOOMS = (8, 9, 10, 11, 12, 13, 14, 15, 16)
 FIRST_WORDS = ("eieren", "fromage", "honey", "hoeve", "Namur")
+# Each worker ranks the most searched words in a background thread after it starts
+# (gunicorn.conf.py); load runs begin once that is over, as on a server that has been up.
+SETTLE_S = 20.0
 
 
 def hard_boxes(places) -> list[tuple[float, float, float, float]]:
@@ -116,6 +119,7 @@ def run(size: int, *, seed: int, duration: float, concurrency: int, peers: bool)
         "search": scenarios.search_paths(),
     }
     with app_server(db, f"regional-map-hard-{size}") as server:
+        time.sleep(SETTLE_S)
         for name, paths in groups.items():
             load = run_load(name, "127.0.0.1", server.port, paths, concurrency=concurrency,
                             duration=duration)
@@ -140,6 +144,7 @@ def compare_hard(db: Path, boxes, *, duration: float, concurrency: int) -> dict:
                    env={"FLOOR_DB": str(paths["floor"])}, ready_path="/?bbox=4,50,4.1,50.1")
     out: dict = {}
     with floor, app_server(db, "regional-map-vs-floor") as ours:
+        time.sleep(SETTLE_S)
         out["counts"] = count_check(ours.port, floor.port, boxes[:12])
         for name, server in (("regional-map", ours), ("floor", floor)):
             load = run_load(name, "127.0.0.1", server.port, paths_for(name, boxes),
