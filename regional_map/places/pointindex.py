@@ -129,11 +129,14 @@ class PointIndex:
         if found is None:
             key = ((self.mx >> shift) << 32) | (self.my >> shift)
             order = np.argsort(key, kind="stable").astype(np.int32)
+            while len(self._by_zoom) >= MAX_ZOOMS:  # 12 bytes a place each: keep a few
+                self._by_zoom.pop(next(iter(self._by_zoom)), None)
             found = self._by_zoom[shift] = (order, key[order])
         return found
 
 
 MAX_STORES = 4
+MAX_ZOOMS = 8  # cell orders kept per index (the zooms most recently asked)
 _CACHE: dict[str, PointIndex] = {}
 _CACHE_LOCK = threading.Lock()
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from regional_map.places.pointindex import PointIndex
 
-MAX_AGGREGATES = 16  # (filter, zoom) pairs per worker; the map asks a handful
+MAX_AGGREGATES = 8  # (filter, zoom) pairs per worker; the map asks a handful
 
 
 @dataclass
