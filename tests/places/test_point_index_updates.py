@@ -3,6 +3,7 @@ index a fresh load gives (real store, real importer, generated places)."""
 
 from __future__ import annotations
 
+import threading
 import time
 
 import numpy as np
@@ -122,3 +123,26 @@ def test_renamed_places_take_sqls_place_in_both_orders(store, monkeypatch):
     index = pointindex.point_index(store)
     assert not calls
     _same_as_a_fresh_load(store, index)
+
+
+def test_readers_never_wait_for_an_update_in_progress(store, tmp_path):
+    pointindex.point_index(store)
+    with store:
+        store.execute("UPDATE places SET name = '!!first' WHERE num = "
+                      "(SELECT MAX(num) FROM places)")
+    reader = connect(tmp_path / "updates.db")
+    f = PlaceFilter(limit=3)
+    answers: list = []
+    with pointindex._CACHE_LOCK:  # as if another thread were updating the index right now
+        worker = threading.Thread(
+            target=lambda: answers.append((pointindex.point_index(reader),
+                                           engine.find_places(reader, f))))
+        worker.start()
+        worker.join(timeout=10)
+        assert not worker.is_alive(), "a reader waited for the update"
+    index, page = answers[0]
+    assert index is None  # the fast paths declined ...
+    assert [p["id"] for p in page.items] == [p["id"] for p in engine.SQL.find(reader, f).items]
+    assert "!!first" in [p["name"] for p in page.items]  # ... SQL answered, the new state
+    assert pointindex.point_index(reader).key == pointindex.store_key(reader)  # then updated
+    reader.close()
