@@ -136,7 +136,7 @@ class PointIndex:
 
 
 MAX_STORES = 4
-MAX_ZOOMS = 8  # cell orders kept per index (the zooms most recently asked)
+MAX_ZOOMS = 12  # cell orders kept per index: the zooms clustered from cell aggregates
 _CACHE: dict[str, PointIndex] = {}
 _CACHE_LOCK = threading.Lock()
 

@@ -54,15 +54,15 @@ def matching_mask(index: PointIndex, f: PlaceFilter) -> np.ndarray:
     return mask
 
 
-def cluster_rows(index: PointIndex, mask: np.ndarray, shift: int) -> tuple[list[dict], list[int]]:
-    """Clusters (count, average point, bounds) of the masked rows by cell, in cell order, and
-    the nums of the cells that hold a single place."""
-    order, keys = index.cells(shift)
-    keep = mask[order]
-    rows = order[keep]
+def cluster_rows(index: PointIndex, rows: np.ndarray, shift: int) -> tuple[list[dict], list[int]]:
+    """Clusters (count, average point, bounds) of ``rows`` by cell, in cell order, and the
+    nums of the cells that hold a single place. Only the view's rows are sorted by cell: a
+    close view holds few places, and a wide one comes from the cell aggregates instead."""
     if len(rows) == 0:
         return [], []
-    cell_keys = keys[keep]
+    keys = ((index.mx[rows] >> shift) << 32) | (index.my[rows] >> shift)
+    by_cell = np.argsort(keys, kind="stable")
+    rows, cell_keys = rows[by_cell], keys[by_cell]
     starts = np.flatnonzero(np.r_[True, cell_keys[1:] != cell_keys[:-1]])
     counts = np.diff(np.r_[starts, len(rows)])
     lat, lon = index.lat[rows], index.lon[rows]
@@ -115,9 +115,7 @@ class ClusterPath(AnswerPath):
                         "places": self.sql.find(conn, listing, count=False).items}
             return {"total": total, "clusters": [], "places": places_by_name(
                 conn, index.nums[rows].tolist(), MAX_SINGLE_POINTS)}
-        mask = np.zeros(len(index.nums), bool)
-        mask[rows] = True
-        clusters, singles = cluster_rows(index, mask, cell_shift(zoom))
+        clusters, singles = cluster_rows(index, np.sort(rows), cell_shift(zoom))
         places = places_by_nums(conn, sorted(singles)) if singles else []
         if places is None:  # the store changed under us: let SQL answer
             return None
