@@ -42,7 +42,9 @@ def maskable(f: PlaceFilter) -> bool:
 def matching_rows(index: PointIndex, f: PlaceFilter) -> np.ndarray:
     """The index rows that pass ``f`` (in no particular order); ``f`` must be maskable."""
     rows = index.all_rows()
-    for declaration in active_filters(f):
+    # The box first: on every row it is a binary search and slices; the others then narrow
+    # the few rows of the view instead of every place.
+    for declaration in sorted(active_filters(f), key=lambda d: d.name != "bbox"):
         rows = declaration.mask(index, rows, f)
     return rows
 
