@@ -9,6 +9,10 @@ background thread, so the first search of "eieren" costs what the hundredth does
 import threading
 import time
 
+# Seconds each worker may spend ranking search words after it starts: at a million places a
+# product word costs about a second, and the warm-up competes with the first visitors.
+WARM_SEARCH_BUDGET_S = 10.0
+
 
 def post_worker_init(worker):
     """Load the store's point index in each new worker before it takes requests, then warm
@@ -32,7 +36,7 @@ def post_worker_init(worker):
         try:
             started = time.perf_counter()
             with app.app_context():
-                count = warm(get_db())
+                count = warm(get_db(), budget_s=WARM_SEARCH_BUDGET_S)
             worker.log.info("regional-map: %d search expressions ranked in %.2f s", count,
                             time.perf_counter() - started)
         except Exception as exc:  # warming is an optimisation; serving goes on without it

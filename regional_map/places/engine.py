@@ -125,10 +125,11 @@ def bounds_of(conn: sqlite3.Connection, f: PlaceFilter) -> tuple[float, float, f
 WARM_PRODUCTS = 40  # x 3 languages: within the search path's memory of 128 expressions
 
 
-def warm(conn: sqlite3.Connection, words: list[str] | None = None) -> int:
+def warm(conn: sqlite3.Connection, words: list[str] | None = None,
+         budget_s: float | None = None) -> int:
     """Load the point index and rank ``words`` before the first visitor asks (default: the
     names in nl, fr and en of the products most places offer, the words most searched); how
-    many expressions were ranked."""
+    many expressions were ranked (at most ``budget_s`` seconds are spent)."""
     if words is None:
         words = [w for row in conn.execute(
             "SELECT p.name_nl, p.name_fr, p.name_en FROM products p JOIN (SELECT product_code, "
@@ -136,5 +137,4 @@ def warm(conn: sqlite3.Connection, words: list[str] | None = None) -> int:
             "AS top ON top.product_code = p.code ORDER BY top.n DESC", (WARM_PRODUCTS,))
             for w in row]
     expressions = list(dict.fromkeys(e for e in (fts_expression(w) for w in words) if e))
-    SEARCH.warm(conn, expressions)
-    return len(expressions)
+    return SEARCH.warm(conn, expressions, budget_s)
