@@ -22,7 +22,7 @@ def stored_region(conn: sqlite3.Connection) -> Region | None:
     """The region recorded in the store, or None."""
     try:
         row = conn.execute("SELECT value FROM store_meta WHERE key = ?", (_KEY,)).fetchone()
-    except sqlite3.OperationalError:  # a store from before schema step 7
+    except sqlite3.OperationalError:  # a store from before schema step 8
         return None
     if row is None:
         return None

@@ -17,6 +17,7 @@ from regional_map.places.fuzzy import corrected_expression
 from regional_map.places.paths.base import AnswerPath, Encode, PlacePage
 from regional_map.places.paths.features import FeaturePath
 from regional_map.places.paths.index import ClusterPath, NearestPath
+from regional_map.places.paths.rank import RankPath
 from regional_map.places.paths.search import SearchPath
 from regional_map.places.paths.sql import SqlPath
 from regional_map.places.rows import get_place
@@ -27,11 +28,12 @@ __all__ = ["PlaceFilter", "PlacePage", "bounds_of", "cluster_places", "count_pla
 SQL = SqlPath()
 NEAREST = NearestPath()
 SEARCH = SearchPath()
+RANK = RankPath()
 CLUSTERS = ClusterPath(SQL)
-FEATURES = FeaturePath(SQL)
+FEATURES = FeaturePath(SQL, RANK)
 
 # In the order the planner tries them; the SQL path comes last and answers all.
-FIND_PATHS: tuple[AnswerPath, ...] = (NEAREST, SEARCH, SQL)
+FIND_PATHS: tuple[AnswerPath, ...] = (NEAREST, SEARCH, RANK, SQL)
 CLUSTER_PATHS: tuple[AnswerPath, ...] = (CLUSTERS, SQL)
 
 
@@ -103,15 +105,16 @@ def _cluster(conn: sqlite3.Connection, f: PlaceFilter, zoom: int) -> dict:
 
 
 def page_features(conn: sqlite3.Connection, f: PlaceFilter, key: str,
-                  encode: Encode) -> tuple[int, list[str]] | None:
+                  encode: Encode, shallow: bool = False) -> tuple[int, list[str]] | None:
     """(total, encoded features of the page) of ``find_places(conn, f)``, from cached text;
     None when the page must be built afresh (near me, text search, opening hours).
 
-    ``encode`` turns a place into its text; ``key`` names that encoding (language, shape).
+    ``encode`` turns a place into its text; ``key`` names that encoding (language, shape);
+    ``shallow``: ``encode`` reads only the place's own columns (not products, municipality).
     """
     if not FEATURES.can_encode(f):
         return None
-    return FEATURES.features(conn, f, key, encode)
+    return FEATURES.features(conn, f, key, encode, shallow)
 
 
 def count_places(conn: sqlite3.Connection, f: PlaceFilter) -> int:
@@ -124,6 +127,19 @@ def bounds_of(conn: sqlite3.Connection, f: PlaceFilter) -> tuple[float, float, f
     return SQL.bounds(conn, f)
 
 
-def warm(conn: sqlite3.Connection, words: list[str]) -> None:
-    """Load the point index and rank ``words`` before the first visitor asks."""
-    SEARCH.warm(conn, [e for e in (fts_expression(w) for w in words) if e])
+WARM_PRODUCTS = 40  # x 3 languages: within the search path's memory of 128 expressions
+
+
+def warm(conn: sqlite3.Connection, words: list[str] | None = None,
+         budget_s: float | None = None) -> int:
+    """Load the point index and rank ``words`` before the first visitor asks (default: the
+    names in nl, fr and en of the products most places offer, the words most searched); how
+    many expressions were ranked (at most ``budget_s`` seconds are spent)."""
+    if words is None:
+        words = [w for row in conn.execute(
+            "SELECT p.name_nl, p.name_fr, p.name_en FROM products p JOIN (SELECT product_code, "
+            "COUNT(*) AS n FROM place_products GROUP BY product_code ORDER BY n DESC LIMIT ?) "
+            "AS top ON top.product_code = p.code ORDER BY top.n DESC", (WARM_PRODUCTS,))
+            for w in row]
+    expressions = list(dict.fromkeys(e for e in (fts_expression(w) for w in words) if e))
+    return SEARCH.warm(conn, expressions, budget_s)

@@ -2,9 +2,12 @@
 
 Clustering or measuring a region's places in SQL reads every place in the view. This module
 keeps the few columns those paths need (point, Mercator cell, kind, status, products, opening
-hours, confirmation date) as numpy arrays, loaded once per process and reloaded when the store
-changes: triggers (schema step 6) bump ``places_generation`` on every write to ``places`` (and
-so to its products), and each request compares one integer.
+hours, confirmation date, rank by name and by update) as numpy arrays, loaded once per process
+and brought up to date when the store changes: triggers (schema step 6) bump
+``places_generation`` on every write to ``places`` (and so to its products), so each request
+compares one integer; triggers of step 10 log the touched place numbers, so after an edit only
+those places are read again (a new index is built beside the old one, which readers keep using
+until it is swapped in).
 
 The methods narrow an array of row numbers exactly as the SQL conditions of
 :mod:`regional_map.places.filters` do (the bbox test uses the R*Tree's own stored bounds);
@@ -13,6 +16,7 @@ each filter's declaration says which method stands for its SQL.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import threading
@@ -23,6 +27,7 @@ import numpy as np
 
 from regional_map.hours.opening import is_open
 from regional_map.places.freshness import CONFIRMED_SQL
+from regional_map.places.pointranks import full_ranks, patched_ranks
 
 
 @dataclass
@@ -48,6 +53,14 @@ class PointIndex:
     by_minlon: np.ndarray  # rows ordered by the R*Tree's minlon, for bbox candidates
     minlon_sorted: np.ndarray
     category_products: dict[str, tuple[str, ...]]
+    # Each row's position in the SQL path's orders (``name COLLATE NOCASE, num`` and
+    # ``updated_at DESC, num``), ranked once at load so a page of any view is a partial sort
+    # of the matched rows' ranks instead of a sort of the matched places.
+    name_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    updated_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    # The other three bounds in the same order (contiguous: a view's candidates are a slice).
+    sorted_bounds: np.ndarray = field(default_factory=lambda: np.zeros((3, 0)))
+    touched: int | None = None  # the last places_touched entry this index includes
     _by_zoom: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     _open_by_minute: dict[int, np.ndarray] = field(default_factory=dict)
 
@@ -76,10 +89,14 @@ class PointIndex:
     def in_box(self, rows: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
         """``rows`` inside ``box`` by the R*Tree's own stored bounds, as SQL tests them."""
         minlon, minlat, maxlon, maxlat = box
-        if len(rows) == len(self.nums):  # candidates first: a binary search on longitudes
+        if len(rows) == len(self.nums) and self.sorted_bounds.shape[1] == len(rows):
+            # Candidates by a binary search on longitudes; the other bounds are tested on
+            # slices of arrays in the same order (no copy of the candidates' boxes).
             lo = np.searchsorted(self.minlon_sorted, minlon, side="left")
             hi = np.searchsorted(self.minlon_sorted, maxlon, side="right")
-            rows = self.by_minlon[lo:hi]
+            maxlons, minlats, maxlats = self.sorted_bounds[:, lo:hi]
+            inside = (maxlons <= maxlon) & (minlats >= minlat) & (maxlats <= maxlat)
+            return self.by_minlon[lo:hi][inside]
         b = self.box[rows]
         return rows[(b[:, 0] >= minlon) & (b[:, 1] <= maxlon)
                     & (b[:, 2] >= minlat) & (b[:, 3] <= maxlat)]
@@ -112,11 +129,14 @@ class PointIndex:
         if found is None:
             key = ((self.mx >> shift) << 32) | (self.my >> shift)
             order = np.argsort(key, kind="stable").astype(np.int32)
+            while len(self._by_zoom) >= MAX_ZOOMS:  # 12 bytes a place each: keep a few
+                self._by_zoom.pop(next(iter(self._by_zoom)), None)
             found = self._by_zoom[shift] = (order, key[order])
         return found
 
 
 MAX_STORES = 4
+MAX_ZOOMS = 12  # cell orders kept per index: the zooms clustered from cell aggregates
 _CACHE: dict[str, PointIndex] = {}
 _CACHE_LOCK = threading.Lock()
 
@@ -135,76 +155,165 @@ def store_key(conn: sqlite3.Connection) -> tuple[str, str, int] | None:
 
 
 def point_index(conn: sqlite3.Connection) -> PointIndex | None:
-    """The index of this connection's store, (re)loaded when the store has changed."""
+    """The index of this connection's store, brought up to date when the store has changed.
+
+    After a write only the touched places are read again (``places_touched``, schema step 10);
+    a bulk change or an old store reloads everything. Readers never wait for that: while one
+    thread updates the index, the others get None and their path lets SQL answer.
+    """
     key = store_key(conn)
     if key is None:
         return None
     index = _CACHE.get(key[0])
     if index is not None and index.key == key:
         return index
-    with _CACHE_LOCK:
+    if not _CACHE_LOCK.acquire(blocking=index is None):
+        return None  # another thread is updating it: SQL answers this one
+    try:
         index = _CACHE.get(key[0])
         if index is None or index.key != key:
-            index = _load(conn)
+            index = _refresh(conn, index)
             if index is None:
                 return None
             _CACHE.pop(key[0], None)
             while len(_CACHE) >= MAX_STORES:  # a worker serves one store; tests open many
                 del _CACHE[next(iter(_CACHE))]
             _CACHE[key[0]] = index
+    finally:
+        _CACHE_LOCK.release()
     return index
 
 
-def _load(conn: sqlite3.Connection) -> PointIndex | None:
-    """Read the index in chunks (a list of every row would stay in the worker's memory)."""
-    kinds: dict[str, int] = {}
-    statuses: dict[str, int] = {}
-    hours_ids: dict[tuple[str, str], int] = {}
-    parts: list[tuple] = []
-    by_product: dict[str, list[int]] = {}
-    categories: dict[str, list[str]] = {}
+def _refresh(conn: sqlite3.Connection, old: PointIndex | None) -> PointIndex | None:
+    """``old`` with the places touched since it was read, or a fresh load, in one snapshot."""
     began = not conn.in_transaction
     if began:
-        conn.execute("BEGIN")  # one snapshot: the key and the rows agree
+        conn.execute("BEGIN")  # one snapshot: the key, the log and the rows agree
     try:
         key = store_key(conn)
         if key is None:
             return None
-        cursor = conn.execute(
-            f"""SELECT p.num, p.mx, p.my, p.lat, p.lon, r.minlon, r.maxlon, r.minlat, r.maxlat,
-                      p.kind, p.status, p.opening_hours, p.country, {CONFIRMED_SQL}
-               FROM places p JOIN places_rtree r ON r.num = p.num ORDER BY p.num"""  # noqa: S608
-        )
-        while chunk := cursor.fetchmany(10_000):
-            parts.append(_chunk_columns(chunk, kinds, statuses, hours_ids))
-        for code, num in conn.execute("SELECT product_code, place_num FROM place_products"):
-            by_product.setdefault(code, []).append(num)
-        for code, category in conn.execute("SELECT code, category FROM products"):
-            categories.setdefault(category, []).append(code)
+        touched = _last_touched(conn)
+        if old is not None and old.touched is not None and touched is not None \
+                and old.key[:2] == key[:2]:
+            nums = _touched_since(conn, old.touched, len(old.nums))
+            if nums is not None:
+                return _patched(conn, old, key, touched, nums)
+        return _load(conn, key, touched)
     finally:
         if began:
             conn.execute("COMMIT")
+
+
+_SELECT = f"""SELECT p.num, p.mx, p.my, p.lat, p.lon, r.minlon, r.maxlon, r.minlat, r.maxlat,
+                     p.kind, p.status, p.opening_hours, p.country, {CONFIRMED_SQL}
+              FROM places p JOIN places_rtree r ON r.num = p.num"""  # noqa: S608 - fixed text
+_COLUMNS = ("nums", "mx", "my", "lat", "lon", "box", "kind", "status", "hours", "confirmed")
+MAX_PATCH = 0.05  # touched more than this share of places: reload (one pass is cheaper)
+
+
+def _last_touched(conn: sqlite3.Connection) -> int | None:
+    try:
+        return conn.execute("SELECT COALESCE(MAX(id), 0) FROM places_touched").fetchone()[0]
+    except sqlite3.OperationalError:  # a store from before schema step 10
+        return None
+
+
+def _touched_since(conn: sqlite3.Connection, seen: int, size: int) -> np.ndarray | None:
+    """The nums touched after log entry ``seen``; None when the log no longer reaches back
+    that far (pruned) or the change is a bulk one."""
+    first = conn.execute("SELECT MIN(id) FROM places_touched").fetchone()[0]
+    if first is None or first > seen + 1:
+        return None
+    nums = np.unique(np.array([r[0] for r in conn.execute(
+        "SELECT num FROM places_touched WHERE id > ?", (seen,))], np.int64))
+    return None if len(nums) > max(500, size * MAX_PATCH) else nums
+
+
+def _patched(conn: sqlite3.Connection, old: PointIndex, key: tuple, touched: int,
+             changed: np.ndarray) -> PointIndex:
+    """A new index: ``old`` without the ``changed`` places, plus their rows as they are now
+    (deleted ones are simply gone). ``old`` is never modified: readers may still hold it."""
+    kinds, statuses = dict(old.kinds), dict(old.statuses)
+    hours_ids = {pair: i for i, pair in enumerate(old.hours_texts)}
+    listed = json.dumps(changed.tolist())
+    rows = conn.execute(f"{_SELECT} WHERE p.num IN (SELECT value FROM json_each(?))",  # noqa: S608
+                        (listed,)).fetchall()
+    fresh = _chunk_columns(rows, kinds, statuses, hours_ids)
+    keep = ~np.isin(old.nums, changed)
+    merged = [np.concatenate([getattr(old, name)[keep], part])
+              for name, part in zip(_COLUMNS, fresh, strict=True)]
+    order = np.argsort(merged[0], kind="stable")
+    columns = dict(zip(_COLUMNS, (c[order] for c in merged), strict=True))
+    position = np.empty(len(order), np.int64)
+    position[order] = np.arange(len(order))  # where each merged row went
+    kept, moved = position[:int(keep.sum())], position[int(keep.sum()):]
+    ranks = {name: patched_ranks(conn, columns["nums"], kept, getattr(old, f"{name}_rank")[keep],
+                                 moved, name) for name in ("name", "updated")}
+    fresh_days = _as_days(fresh[-1])
+    if old.confirmed_days is not None and fresh_days is not None:  # spare 100k conversions
+        columns["days"] = np.concatenate([old.confirmed_days[keep], fresh_days])[order]
+    by_product: dict[str, np.ndarray] = {}
+    for code, positions in old.product_rows.items():
+        nums = old.nums[positions]
+        by_product[code] = nums[~np.isin(nums, changed)]
+    added: dict[str, list[int]] = {}
+    for code, num in conn.execute(
+            "SELECT product_code, place_num FROM place_products "
+            "WHERE place_num IN (SELECT value FROM json_each(?))", (listed,)):
+        added.setdefault(code, []).append(num)
+    for code, nums in added.items():
+        by_product[code] = np.concatenate([by_product.get(code, np.zeros(0, np.int64)),
+                                           np.array(nums, np.int64)])
+    return _build(conn, key, touched, columns, by_product, kinds, statuses, hours_ids, ranks)
+
+
+def _load(conn: sqlite3.Connection, key: tuple, touched: int | None) -> PointIndex:
+    """Read every place in chunks (a list of every row would stay in the worker's memory)."""
+    kinds: dict[str, int] = {}
+    statuses: dict[str, int] = {}
+    hours_ids: dict[tuple[str, str], int] = {}
+    parts: list[tuple] = []
+    cursor = conn.execute(f"{_SELECT} ORDER BY p.num")  # noqa: S608 - fixed text
+    while chunk := cursor.fetchmany(10_000):
+        parts.append(_chunk_columns(chunk, kinds, statuses, hours_ids))
     if parts:
-        nums, mx, my, lat, lon, box, kind, status, hours, confirmed = (
-            np.concatenate(column) for column in zip(*parts, strict=True))
+        columns = dict(zip(_COLUMNS, (np.concatenate(c) for c in zip(*parts, strict=True)),
+                           strict=True))
     else:
-        nums, mx, my, kind, status, hours = (np.zeros(0, t) for t in (
-            np.int64, np.int64, np.int64, np.int16, np.int16, np.int32))
-        lat, lon, box = np.zeros(0), np.zeros(0), np.zeros((0, 4))
-        confirmed = np.zeros(0, dtype=str)
-    product_rows = {code: np.searchsorted(nums, np.array(sorted(found), np.int64))
-                    for code, found in by_product.items()}
+        columns = dict(zip(_COLUMNS, _chunk_columns([], kinds, statuses, hours_ids),
+                           strict=True))
+    found: dict[str, list[int]] = {}
+    for code, num in conn.execute("SELECT product_code, place_num FROM place_products"):
+        found.setdefault(code, []).append(num)
+    by_product = {code: np.array(nums, np.int64) for code, nums in found.items()}
+    ranks = {name: full_ranks(conn, columns["nums"], name) for name in ("name", "updated")}
+    return _build(conn, key, touched, columns, by_product, kinds, statuses, hours_ids, ranks)
+
+
+def _build(conn: sqlite3.Connection, key: tuple, touched: int | None, columns: dict,
+           by_product: dict[str, np.ndarray], kinds: dict, statuses: dict,
+           hours_ids: dict, ranks: dict[str, np.ndarray]) -> PointIndex:
+    """The index of ``columns`` (rows by ascending num) and the places' product nums."""
+    nums, box = columns["nums"], columns["box"]
+    categories: dict[str, list[str]] = {}
+    for code, category in conn.execute("SELECT code, category FROM products"):
+        categories.setdefault(category, []).append(code)
+    product_rows = {code: np.searchsorted(nums, np.unique(found))
+                    for code, found in by_product.items() if len(found)}
     by_minlon = np.argsort(box[:, 0], kind="stable")
     return PointIndex(
-        key=key, nums=nums, mx=mx, my=my, lat=lat, lon=lon,
-        box=box, by_minlon=by_minlon, minlon_sorted=box[by_minlon, 0],
-        kind=kind, kinds=kinds, status=status, statuses=statuses,
-        hours=hours, hours_texts=list(hours_ids), product_rows=product_rows,
-        confirmed=confirmed, confirmed_days=_as_days(confirmed),
+        key=key, nums=nums, mx=columns["mx"], my=columns["my"], lat=columns["lat"],
+        lon=columns["lon"], box=box, by_minlon=by_minlon, minlon_sorted=box[by_minlon, 0],
+        sorted_bounds=np.ascontiguousarray(box[by_minlon][:, 1:].T),
+        kind=columns["kind"], kinds=kinds, status=columns["status"], statuses=statuses,
+        hours=columns["hours"], hours_texts=list(hours_ids), product_rows=product_rows,
+        confirmed=columns["confirmed"],
+        confirmed_days=columns["days"] if "days" in columns else _as_days(columns["confirmed"]),
         category_products={c: tuple(codes) for c, codes in categories.items()},
+        name_rank=ranks["name"], updated_rank=ranks["updated"],
+        touched=touched,
     )
-
-
 def _chunk_columns(rows: list, kinds: dict, statuses: dict, hours_ids: dict) -> tuple:
     n = len(rows)
     return (
@@ -230,3 +339,4 @@ def _as_days(texts: np.ndarray) -> np.ndarray | None:
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+

@@ -140,12 +140,36 @@ def _download(summary: str) -> dict:
     }}
 
 
+_PROPERTIES = param(
+    "properties", "Only these properties, comma-separated (OGC API – Features property "
+    "selection), e.g. name,kind,city. Properties without a value are always left out.",
+    example="name,kind")
+_POPUP = {"type": "object", "required": ["type", "id", "geometry", "properties"],
+          "properties": {"properties": {"type": "object", "required": ["id", "name", "hours"]}}}
+
+
+def _shape_param(default: str, other: str, description: str) -> dict:
+    return param("shape", f"{default} (default) or {description}.",
+                 {"type": "string", "enum": [default, other]})
+
+
+def _with_params(operation: dict, *extra: dict) -> dict:
+    operation["parameters"] = [*operation["parameters"], *extra]
+    return operation
+
+
 def _core_paths() -> dict[str, dict]:
     tag_places, tag_ref, tag_doc = "places", "reference", "documentation"
+    # properties= and shape=compact leave out properties a full feature requires.
+    lean = {"type": "object", "required": ["type", "features"],
+            "properties": {"features": {"type": "array", "items": {
+                "type": "object", "required": ["type", "id", "geometry", "properties"]}}}}
+    lean_list = {"type": "object", "required": ["items"], "properties": {"items": {
+        "type": "array", "items": {"type": "object", "required": ["lat", "lon"]}}}}
     places_200 = {
         "description": "One page of matching places: GeoJSON (default), plain JSON or CSV.",
-        "content": {GEOJSON: {"schema": ref("PlaceCollection")},
-                    JSON: {"schema": ref("PlaceList")},
+        "content": {GEOJSON: {"schema": {"anyOf": [ref("PlaceCollection"), lean]}},
+                    JSON: {"schema": {"anyOf": [ref("PlaceList"), lean_list]}},
                     "text/csv": {"schema": {"type": "string"}}},
     }
     return {
@@ -165,15 +189,19 @@ def _core_paths() -> dict[str, dict]:
                            "next/prev. format=json gives plain JSON, format=csv the same rows "
                            "as CSV. For a whole selection as a file use /api/export.",
             "tags": [tag_places],
-            "parameters": [*_filters(), _formats("geojson", "json", "csv")],
+            "parameters": [*_filters(), _formats("geojson", "json", "csv"), _PROPERTIES,
+                           _shape_param("full", "compact", "compact: only id, name, kind and "
+                                        "the point (what a map marker draws)")],
             "responses": {"200": places_200, "304": {"description": "Not modified"},
                           **ERROR_RESPONSES},
         }},
-        "/api/places/{place_id}": {"get": {
-            **item_operation("One place (closed places too)", tag=tag_places,
-                             schema=ref("PlaceFeature"), id_name="place_id",
-                             example="{place_id}", media=GEOJSON),
-        }},
+        "/api/places/{place_id}": {"get": _with_params(
+            item_operation("One place (closed places too)", tag=tag_places,
+                           schema={"anyOf": [ref("PlaceFeature"), _POPUP]},
+                           id_name="place_id", example="{place_id}", media=GEOJSON),
+            _shape_param("full", "marker", "marker: what the map's popup shows (address, "
+                         "open now, links)")),
+        },
         "/api/export": {"get": {
             "summary": "Download every place matching the filters as a file",
             "description": "GeoJSON, CSV (UTF-8, formula-safe), GeoPackage (EPSG:4326) or a "
@@ -194,6 +222,8 @@ def _core_paths() -> dict[str, dict]:
                                                        "maximum": 22},
                       required=True, example=7),
                 *_filters("bbox", "limit", "offset", "sort"),
+                _shape_param("full", "compact", "compact: single places carry only id, name "
+                             "and kind; the popup fetches /api/places/{id}?shape=marker"),
             ],
             "responses": {"200": json_response("Clusters and places", ref("ClusterCollection"),
                                                GEOJSON), **ERROR_RESPONSES},

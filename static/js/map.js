@@ -55,8 +55,8 @@ function viewFromHash() {
   return { zoom: Number(match[1]), center: [Number(match[2]), Number(match[3])] };
 }
 
-function popupContent(props) {
-  const root = element("div", "popup");
+function fillPopup(root, props) {
+  root.replaceChildren();
   root.append(element("span", "popup-name", props.name));
   root.append(element("span", "popup-kind", props.kind_label));
   if (props.address) root.append(element("span", "popup-line popup-address", props.address));
@@ -67,6 +67,30 @@ function popupContent(props) {
   const data = element("a", "popup-line popup-json", t("data"));
   data.href = props.url;
   root.append(data);
+}
+
+// Markers arrive in the compact shape (id, name, kind); a popup fetches its details when it
+// opens, so a view of many places stays small on the wire.
+const details = new Map();
+function popupContent(props, popup) {
+  const root = element("div", "popup");
+  root.append(element("span", "popup-name", props.name));
+  const known = details.get(props.id);
+  if (known) { fillPopup(root, known); return root; }
+  root.dataset.loading = "true";
+  // The place endpoint sits beside the clusters endpoint (the same /api prefix).
+  const url = config.clustersUrl.replace(/clusters$/, `places/${encodeURIComponent(props.id)}`);
+  const query = new URLSearchParams({ shape: "marker" });
+  if (config.lang) query.set("lang", config.lang);
+  fetch(`${url}?${query}`)
+    .then((response) => (response.ok ? response.json() : Promise.reject(new Error(String(response.status)))))
+    .then((feature) => {
+      details.set(props.id, feature.properties);
+      fillPopup(root, feature.properties);
+      delete root.dataset.loading;
+      if (popup) popup.update();
+    })
+    .catch(() => { root.append(element("span", "popup-line", t("load_error"))); });
   return root;
 }
 
@@ -148,7 +172,8 @@ function directoryMap() {
     markers.clear();
     const positions = spread(collection.features);
     for (const feature of collection.features) {
-      const props = feature.properties;
+      // The compact shape carries the id once, as the feature's id.
+      const props = feature.id === undefined ? feature.properties : { id: feature.id, ...feature.properties };
       const [lat, lon] = positions.get(feature) || [feature.geometry.coordinates[1], feature.geometry.coordinates[0]];
       if (props.cluster) {
         const marker = L.marker([lat, lon], { icon: clusterIcon(props.count), title: t("cluster_title", props.count) });
@@ -164,7 +189,7 @@ function directoryMap() {
         layer.addLayer(marker);
       } else {
         const marker = L.marker([lat, lon], { title: props.name, alt: props.name });
-        marker.bindPopup(() => popupContent(props));
+        marker.bindPopup((layer) => popupContent(props, layer.getPopup()));
         marker.on("popupopen", () => {
           if (config.placeLinksUrl) showLinks(config.placeLinksUrl.replace("__ID__", encodeURIComponent(props.id)));
           container.dispatchEvent(new CustomEvent("place-selected", { detail: props }));
@@ -205,6 +230,7 @@ function directoryMap() {
     query.set("bbox", bbox.join(","));
     if (downloads) downloads.setBbox(bbox.join(","));
     query.set("zoom", String(map.getZoom()));
+    query.set("shape", "compact");
     if (config.lang) query.set("lang", config.lang);
     try {
       const response = await fetch(`${config.clustersUrl}?${query}`, { signal: controller.signal });

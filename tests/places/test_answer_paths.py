@@ -19,7 +19,7 @@ import pytest
 from bench.generate import write_csv
 from regional_map.db.connection import connect
 from regional_map.ingest.importer import import_file
-from regional_map.places import engine
+from regional_map.places import engine, pointindex
 from regional_map.places.filters import FILTERS, SORTS, PlaceFilter
 from regional_map.provision import init_store
 from regional_map.settings import DEFAULT_REGION
@@ -171,3 +171,80 @@ def test_the_planner_uses_the_fast_paths_for_the_questions_they_declare():
     assert engine.plan(PlaceFilter(q="eieren", payment=("cash",))) == ["sql"]
     assert engine.plan(PlaceFilter(bbox=BOXES[0]), "cluster")[0] == "index"
     assert engine.plan(PlaceFilter(bbox=BOXES[0], organic=True), "cluster") == ["sql"]
+
+
+def test_name_and_update_ordered_pages_come_from_the_ranks():
+    assert engine.plan(PlaceFilter(bbox=BOXES[2]))[0] == "rank"
+    assert engine.plan(PlaceFilter(bbox=BOXES[0], sort="updated", open_at=TUESDAY_11H))[0] \
+        == "rank"
+    assert "rank" not in engine.plan(PlaceFilter(bbox=BOXES[0], organic=True))
+
+
+@pytest.mark.parametrize("f", [f for f in FILTER_CASES if engine.RANK.can_find(f)][:30],
+                         ids=lambda f: repr(f)[:90])
+def test_the_rank_path_never_declines_what_it_declares(conn, f):
+    page = engine.RANK.find(conn, f)
+    assert page is not None
+    assert [p["id"] for p in page.items] == _ids(engine.SQL.find(conn, f))
+
+
+def test_the_rank_path_follows_a_rename_at_once(tmp_path, demo_db_path):
+    csv_path = write_csv(300, seed=5, path=tmp_path / "small.csv", store=demo_db_path)
+    small = connect(tmp_path / "small.db")
+    init_store(small)
+    import_file(small, csv_path, source="generated", region=DEFAULT_REGION)
+    f = PlaceFilter(bbox=BOXES[0], limit=5)
+    before = engine.RANK.find(small, f)
+    last = engine.SQL.find(small, f.but(offset=before.total - 1, limit=1)).items[0]
+    with small:
+        small.execute("UPDATE places SET name = ? WHERE id = ?", ("  AAA first", last["id"]))
+    after = engine.RANK.find(small, f)
+    assert after.items[0]["id"] == last["id"]
+    assert _ids(after) == _ids(engine.SQL.find(small, f))
+    small.close()
+
+
+@pytest.mark.parametrize("f", [f for f in FILTER_CASES if engine.FEATURES.can_encode(f)][:20],
+                         ids=lambda f: repr(f)[:90])
+def test_shallow_cached_features_are_the_sql_page_too(conn, f):
+    expected = engine.SQL.find(conn, f)
+    total, texts = engine.page_features(conn, f, "shallow-test",
+                                        lambda p: f'{p["id"]}|{p["name"]}', shallow=True)
+    assert total == expected.total
+    assert texts == [f'{p["id"]}|{p["name"]}' for p in expected.items]
+
+
+@pytest.mark.parametrize("f", [PlaceFilter(bbox=b) for b in BOXES] + [
+    PlaceFilter(bbox=BOXES[3], kinds=("farm_shop", "vending_machine")),
+    PlaceFilter(bbox=(3.0, 50.2, 5.5, 51.9), products=("eggs", "milk"), open_at=TUESDAY_11H),
+], ids=repr)
+@pytest.mark.parametrize("zoom", (5, 7, 9, 11))
+def test_wide_views_cluster_from_cell_aggregates_as_sql_groups(conn, f, zoom):
+    expected = engine.SQL.cluster(conn, f, zoom)
+    index = pointindex.point_index(conn)
+    answer = engine.CLUSTERS._from_cells(conn, index, f, zoom)
+    if expected["total"] <= 150:
+        assert answer is None
+        return
+    assert answer["total"] == expected["total"]
+    assert [p["id"] for p in answer["places"]] == [p["id"] for p in expected["places"]]
+    assert [(c["count"], c["bbox"]) for c in answer["clusters"]] == \
+        [(c["count"], c["bbox"]) for c in expected["clusters"]]
+    for a, b in zip(answer["clusters"], expected["clusters"], strict=True):
+        assert a["lat"] == pytest.approx(b["lat"], abs=1e-9)
+
+
+def test_one_aggregate_serves_every_view_of_a_zoom(conn):
+    cache = engine.CLUSTERS.cells
+    cache._found.clear()
+    for box in BOXES:
+        engine.CLUSTERS.cluster(conn, PlaceFilter(bbox=box), 8)
+    assert len(cache._found) == 1
+
+
+def test_views_of_one_filter_share_its_remembered_mask(conn):
+    engine.RANK.masks._found.clear()
+    for box in BOXES:
+        f = PlaceFilter(bbox=box, kinds=("farm_shop",), limit=20)
+        assert engine.RANK.find(conn, f).items == engine.SQL.find(conn, f).items
+    assert len(engine.RANK.masks._found) == 1

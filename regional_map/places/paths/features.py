@@ -3,8 +3,9 @@
 Building a feature (row → place dict → GeoJSON → JSON text) costs far more than finding it; a
 map list or a bbox download spent most of its time there. Each worker keeps the encoded text of
 the features it has served, per encoding (the caller's key: language and shape), and throws
-them all away when the store changes (the ``places_generation`` counter). The page itself comes
-from the SQL path, so the features are those of the SQL path, in its order.
+them all away when the store changes (the ``places_generation`` counter). The page's keys and
+total come from the point index's ranks when the filter allows (:mod:`.rank`), else from SQL;
+either way the features are those of the SQL path, in its order.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import threading
 
 from regional_map.places.filters import PlaceFilter, active_filters
 from regional_map.places.paths.base import AnswerPath, Encode
+from regional_map.places.paths.rank import RankPath
 from regional_map.places.paths.sql import SqlPath
 from regional_map.places.pointindex import store_key
-from regional_map.places.rows import places_from_rows, rows_by_nums
+from regional_map.places.rows import place_from_row, places_from_rows, rows_by_nums
 
 MAX_ENTRIES = 40_000  # per encoding; the whole cache is dropped when full
 MAX_ENCODINGS = 8  # a worker serves one store in a few languages and shapes
@@ -25,8 +27,9 @@ MAX_ENCODINGS = 8  # a worker serves one store in a few languages and shapes
 class FeaturePath(AnswerPath):
     name = "features"
 
-    def __init__(self, sql: SqlPath):
+    def __init__(self, sql: SqlPath, rank: RankPath):
         self.sql = sql
+        self.rank = rank
         self._cache: dict[tuple, dict[int, str]] = {}
         self._lock = threading.Lock()
 
@@ -49,7 +52,9 @@ class FeaturePath(AnswerPath):
         return found
 
     def features(self, conn: sqlite3.Connection, f: PlaceFilter, key: str,
-                 encode: Encode) -> tuple[int, list[str]] | None:
+                 encode: Encode, shallow: bool = False) -> tuple[int, list[str]] | None:
+        """As the contract says; ``shallow``: ``encode`` needs only the place's own columns
+        (no products, no municipality name), so two queries per page are spared."""
         began = not conn.in_transaction
         if began:
             conn.execute("BEGIN")  # one snapshot: the counter, the page and its rows agree
@@ -57,10 +62,14 @@ class FeaturePath(AnswerPath):
             store = store_key(conn)
             if store is None:
                 return None
-            nums = self.sql.page_nums(conn, f)
-            if nums is None:
-                return None
-            total = self.sql.count(conn, f)
+            ranked = self.rank.page_nums(conn, f)  # from the index when it can: cheaper
+            if ranked is not None:
+                total, nums = ranked
+            else:
+                nums = self.sql.page_nums(conn, f)
+                if nums is None:
+                    return None
+                total = self.sql.count(conn, f)
             cache = self._features_for((*store, key))
             page = {n: cache.get(n) for n in nums}  # local: another thread may clear the cache
             missing = [n for n, text in page.items() if text is None]
@@ -68,7 +77,9 @@ class FeaturePath(AnswerPath):
                 rows = rows_by_nums(conn, missing) or []
                 if len(cache) + len(rows) > MAX_ENTRIES:
                     cache.clear()
-                for row, place in zip(rows, places_from_rows(conn, rows), strict=True):
+                places = [place_from_row(r) for r in rows] if shallow else \
+                    places_from_rows(conn, rows)
+                for row, place in zip(rows, places, strict=True):
                     page[row["num"]] = cache[row["num"]] = encode(place)
             return total, [page[n] for n in nums]
         finally:

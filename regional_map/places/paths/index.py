@@ -22,12 +22,16 @@ from regional_map.places.paths.base import (
     PlacePage,
     cell_shift,
 )
+from regional_map.places.paths.cells import CellCache, in_view
 from regional_map.places.paths.sql import SqlPath, with_distance
 from regional_map.places.pointindex import PointIndex, point_index
 from regional_map.places.rows import places_by_name, places_by_nums
 
 _SLACK = 1e-6  # relative: numpy's and math's haversine agree far better than this
 _MARGIN = 32  # extra nearest candidates measured exactly, to settle the page's order
+# Up to this zoom (a province or wider) views are clustered from per-cell aggregates: few
+# cells, many places each. Closer views hold few places and group them directly.
+CELL_ZOOM = 11
 
 
 def maskable(f: PlaceFilter) -> bool:
@@ -38,7 +42,9 @@ def maskable(f: PlaceFilter) -> bool:
 def matching_rows(index: PointIndex, f: PlaceFilter) -> np.ndarray:
     """The index rows that pass ``f`` (in no particular order); ``f`` must be maskable."""
     rows = index.all_rows()
-    for declaration in active_filters(f):
+    # The box first: on every row it is a binary search and slices; the others then narrow
+    # the few rows of the view instead of every place.
+    for declaration in sorted(active_filters(f), key=lambda d: d.name != "bbox"):
         rows = declaration.mask(index, rows, f)
     return rows
 
@@ -50,15 +56,15 @@ def matching_mask(index: PointIndex, f: PlaceFilter) -> np.ndarray:
     return mask
 
 
-def cluster_rows(index: PointIndex, mask: np.ndarray, shift: int) -> tuple[list[dict], list[int]]:
-    """Clusters (count, average point, bounds) of the masked rows by cell, in cell order, and
-    the nums of the cells that hold a single place."""
-    order, keys = index.cells(shift)
-    keep = mask[order]
-    rows = order[keep]
+def cluster_rows(index: PointIndex, rows: np.ndarray, shift: int) -> tuple[list[dict], list[int]]:
+    """Clusters (count, average point, bounds) of ``rows`` by cell, in cell order, and the
+    nums of the cells that hold a single place. Only the view's rows are sorted by cell: a
+    close view holds few places, and a wide one comes from the cell aggregates instead."""
     if len(rows) == 0:
         return [], []
-    cell_keys = keys[keep]
+    keys = ((index.mx[rows] >> shift) << 32) | (index.my[rows] >> shift)
+    by_cell = np.argsort(keys, kind="stable")
+    rows, cell_keys = rows[by_cell], keys[by_cell]
     starts = np.flatnonzero(np.r_[True, cell_keys[1:] != cell_keys[:-1]])
     counts = np.diff(np.r_[starts, len(rows)])
     lat, lon = index.lat[rows], index.lon[rows]
@@ -87,6 +93,7 @@ class ClusterPath(AnswerPath):
 
     def __init__(self, sql: SqlPath):
         self.sql = sql
+        self.cells = CellCache()
 
     def can_cluster(self, f: PlaceFilter) -> bool:
         return maskable(f)
@@ -95,6 +102,10 @@ class ClusterPath(AnswerPath):
         index = point_index(conn)
         if index is None:
             return None
+        if f.bbox and zoom <= CELL_ZOOM:
+            answer = self._from_cells(conn, index, f, zoom)
+            if answer is not None:
+                return answer
         rows = matching_rows(index, f)
         total = len(rows)
         if total <= SINGLE_POINTS_BELOW or zoom >= MAX_CLUSTER_ZOOM:
@@ -106,10 +117,30 @@ class ClusterPath(AnswerPath):
                         "places": self.sql.find(conn, listing, count=False).items}
             return {"total": total, "clusters": [], "places": places_by_name(
                 conn, index.nums[rows].tolist(), MAX_SINGLE_POINTS)}
-        mask = np.zeros(len(index.nums), bool)
-        mask[rows] = True
-        clusters, singles = cluster_rows(index, mask, cell_shift(zoom))
+        clusters, singles = cluster_rows(index, np.sort(rows), cell_shift(zoom))
         places = places_by_nums(conn, sorted(singles)) if singles else []
+        if places is None:  # the store changed under us: let SQL answer
+            return None
+        return {"total": total, "clusters": clusters, "places": places}
+
+
+    def _from_cells(self, conn: sqlite3.Connection, index: PointIndex, f: PlaceFilter,
+                    zoom: int) -> dict | None:
+        """The clusters of a wide view from the per-cell aggregates of ``f`` without its bbox;
+        None when the view holds few places (they are listed one by one, as SQL lists them)."""
+        base = f.but(bbox=None)
+        shift = cell_shift(zoom)
+        cells = self.cells.get(index, repr(base), shift, lambda: matching_mask(index, base))
+        stats, first = in_view(index, cells, f.bbox)
+        counts = stats[0].astype(np.int64)
+        total = int(counts.sum())
+        if total <= SINGLE_POINTS_BELOW:
+            return None
+        several = counts > 1
+        clusters = [{"count": int(n), "lat": float(sl / n), "lon": float(so / n),
+                     "bbox": [float(a), float(b), float(c), float(d)]}
+                    for n, sl, so, a, b, c, d in zip(*stats[:, several].tolist(), strict=True)]
+        places = places_by_nums(conn, sorted(first[~several].tolist()))
         if places is None:  # the store changed under us: let SQL answer
             return None
         return {"total": total, "clusters": clusters, "places": places}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 
 import numpy as np
@@ -60,12 +61,19 @@ class SearchPath(AnswerPath):
                 self._matches.popitem(last=False)
         return ordered
 
-    def warm(self, conn: sqlite3.Connection, expressions: list[str]) -> None:
-        """Rank ``expressions`` now (at start-up), so their first search is not the slow one."""
+    def warm(self, conn: sqlite3.Connection, expressions: list[str],
+             budget_s: float | None = None) -> int:
+        """Rank ``expressions`` now (at start-up), so their first search is not the slow one;
+        stop when ``budget_s`` seconds are spent (a large store ranks slowly). How many."""
         index = point_index(conn)
-        if index is not None:
-            for expression in expressions:
-                self.ranked_rows(conn, index, expression)
+        if index is None:
+            return 0
+        began = time.monotonic()
+        for done, expression in enumerate(expressions):
+            if budget_s is not None and time.monotonic() - began > budget_s:
+                return done
+            self.ranked_rows(conn, index, expression)
+        return len(expressions)
 
     def find(self, conn: sqlite3.Connection, f: PlaceFilter, *,
              count: bool = True) -> PlacePage | None:

@@ -34,9 +34,11 @@ def cached_data(build, lang: str, *extra: object) -> Response:
     return cached(get_db(), "data", build, *extra, lang=lang)
 
 
-def plain_place(place: dict, lang: str) -> dict:
-    """The place as plain JSON: the GeoJSON properties plus ``lat`` and ``lon``."""
-    return {**place_properties(place, lang), "lat": place["lat"], "lon": place["lon"]}
+def plain_place(place: dict, lang: str, only=None) -> dict:
+    """The place as plain JSON: the GeoJSON properties (``only``: those named) plus ``lat``
+    and ``lon``."""
+    return {**place_properties(place, lang, only, lean=True), "lat": place["lat"],
+            "lon": place["lon"]}
 
 
 def _attachment(response: Response, filename: str) -> Response:

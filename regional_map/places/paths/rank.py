@@ -1,0 +1,109 @@
+"""Pages in the SQL path's name or update order from the point index's precomputed ranks.
+
+SQL answers ``bbox=<a province>&limit=100`` by sorting every place in the box by name, so the
+cost grew with the box, not with the page. The point index ranks every place once per store
+change in both orders (SQLite itself sorts them, so the collation is SQLite's); a page is then
+the matched rows (vectorised masks), a partial sort of their ranks (``argpartition``: the
+``offset + limit`` smallest) and a fetch of ``limit`` places by key. The total is the exact
+number of matched rows, so ``numberMatched`` is never an estimate. Same total, page and order
+as the SQL path, page after page.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import numpy as np
+
+from regional_map.places.filters import PlaceFilter
+from regional_map.places.paths.base import AnswerPath, PlacePage
+from regional_map.places.paths.index import maskable, matching_mask, matching_rows
+from regional_map.places.pointindex import PointIndex, point_index
+from regional_map.places.rows import places_by_nums
+
+RANKED_SORTS = ("name", "updated")
+
+
+MAX_MASKS = 16  # filters (without their bbox) per worker: the map asks a handful
+
+
+class MaskCache:
+    """The rows matching the last filters asked without their bbox, as masks, per store
+    state: a view then costs its box test and one lookup, whatever else it filters on."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def rows(self, index: PointIndex, f: PlaceFilter) -> np.ndarray:
+        """:func:`matching_rows` of ``f`` (in no particular order)."""
+        if not f.bbox:
+            return matching_rows(index, f)
+        base = f.but(bbox=None)
+        key = (index.key, repr(base))
+        mask = self._found.get(key)
+        if mask is None:
+            mask = matching_mask(index, base)
+            with self._lock:
+                for old in [k for k in self._found if k[0] != index.key]:
+                    del self._found[old]
+                while len(self._found) >= MAX_MASKS:
+                    del self._found[next(iter(self._found))]
+                self._found[key] = mask
+        rows = index.in_box(index.all_rows(), f.bbox)
+        return rows[mask[rows]]
+
+
+def ranked_page(index: PointIndex, f: PlaceFilter,
+                masks: MaskCache | None = None) -> tuple[int, list[int]]:
+    """(total matched, nums of ``f``'s page) in ``f``'s order; ``f`` must be rankable."""
+    rows = masks.rows(index, f) if masks is not None else matching_rows(index, f)
+    total = len(rows)
+    ranks = (index.updated_rank if f.effective_sort() == "updated" else index.name_rank)[rows]
+    want = f.offset + f.limit
+    if want < total:  # only the first ``want`` ranks need sorting
+        first = np.argpartition(ranks, want - 1)[:want]
+        rows, ranks = rows[first], ranks[first]
+    page = rows[np.argsort(ranks)][f.offset:want]  # ranks are distinct: the order is total
+    return total, index.nums[page].tolist()
+
+
+class RankPath(AnswerPath):
+    """Name- and update-ordered pages (the map's list, bbox downloads, the OGC items)."""
+
+    name = "rank"
+
+    def __init__(self) -> None:
+        self.masks = MaskCache()
+
+    def can_find(self, f: PlaceFilter) -> bool:
+        return not f.near and not f.fts() and f.effective_sort() in RANKED_SORTS \
+            and maskable(f)
+
+    def page_nums(self, conn: sqlite3.Connection, f: PlaceFilter) -> tuple[int, list[int]] | None:
+        """(total, nums of the page), or None without an index; call inside one snapshot."""
+        if not self.can_find(f):
+            return None
+        index = point_index(conn)
+        if index is None or len(index.name_rank) != len(index.nums):
+            return None
+        return ranked_page(index, f, self.masks)
+
+    def find(self, conn: sqlite3.Connection, f: PlaceFilter, *,
+             count: bool = True) -> PlacePage | None:
+        began = not conn.in_transaction
+        if began:
+            conn.execute("BEGIN")  # one snapshot: the index's generation and the rows agree
+        try:
+            found = self.page_nums(conn, f)
+            if found is None:
+                return None
+            total, nums = found
+            items = places_by_nums(conn, nums)
+        finally:
+            if began:
+                conn.execute("COMMIT")
+        if items is None:
+            return None
+        return PlacePage(total if count else len(items), items, f.limit, f.offset)
