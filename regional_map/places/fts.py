@@ -6,6 +6,8 @@ same kind when this one finds nothing.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from regional_map.places.vocab import load_vocabulary
 from regional_map.text import fold
 
@@ -13,6 +15,7 @@ MAX_EXPANSION = 300  # terms a product or category word may expand to
 MAX_WORDS = 12
 
 
+@lru_cache(maxsize=2048)  # asked several times per request (planner, paths, SQL): pure
 def fts_expression(text: str) -> str:
     """A safe FTS5 query from user text: folded words, all required.
 

@@ -25,6 +25,7 @@ from datetime import datetime
 
 import numpy as np
 
+from regional_map.db.connection import snapshot
 from regional_map.hours.opening import is_open
 from regional_map.places.freshness import CONFIRMED_SQL
 from regional_map.places.pointranks import full_ranks, patched_ranks
@@ -186,10 +187,7 @@ def point_index(conn: sqlite3.Connection) -> PointIndex | None:
 
 def _refresh(conn: sqlite3.Connection, old: PointIndex | None) -> PointIndex | None:
     """``old`` with the places touched since it was read, or a fresh load, in one snapshot."""
-    began = not conn.in_transaction
-    if began:
-        conn.execute("BEGIN")  # one snapshot: the key, the log and the rows agree
-    try:
+    with snapshot(conn):  # the key, the log and the rows agree
         key = store_key(conn)
         if key is None:
             return None
@@ -200,9 +198,6 @@ def _refresh(conn: sqlite3.Connection, old: PointIndex | None) -> PointIndex | N
             if nums is not None:
                 return _patched(conn, old, key, touched, nums)
         return _load(conn, key, touched)
-    finally:
-        if began:
-            conn.execute("COMMIT")
 
 
 _SELECT = f"""SELECT p.num, p.mx, p.my, p.lat, p.lon, r.minlon, r.maxlon, r.minlat, r.maxlat,

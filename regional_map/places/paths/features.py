@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 
+from regional_map.db.connection import snapshot
 from regional_map.places.filters import PlaceFilter, active_filters
 from regional_map.places.paths.base import AnswerPath, Encode
 from regional_map.places.paths.rank import RankPath
@@ -55,10 +56,7 @@ class FeaturePath(AnswerPath):
                  encode: Encode, shallow: bool = False) -> tuple[int, list[str]] | None:
         """As the contract says; ``shallow``: ``encode`` needs only the place's own columns
         (no products, no municipality name), so two queries per page are spared."""
-        began = not conn.in_transaction
-        if began:
-            conn.execute("BEGIN")  # one snapshot: the counter, the page and its rows agree
-        try:
+        with snapshot(conn):  # the counter, the page and its rows agree
             store = store_key(conn)
             if store is None:
                 return None
@@ -82,6 +80,3 @@ class FeaturePath(AnswerPath):
                 for row, place in zip(rows, places, strict=True):
                     page[row["num"]] = cache[row["num"]] = encode(place)
             return total, [page[n] for n in nums]
-        finally:
-            if began:
-                conn.execute("COMMIT")
