@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from bench.generate import write_csv
 from regional_map.db.connection import connect
+from regional_map.ingest.importer import import_file
 from regional_map.provision import init_store, load_demo
+from regional_map.settings import DEFAULT_REGION
 from regional_map.web.app import create_app
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -140,3 +143,18 @@ def page(browser, live_server):
     page.js_errors = errors
     yield page
     context.close()
+
+
+def generated_store(folder: Path, n: int, seed: int, demo_db_path: Path, source: str):
+    """A store of ``n`` places generated from the demo's real places (``bench/generate.py``)
+    and imported by the real importer; returns (its path, the import report)."""
+    csv_path = write_csv(n, seed=seed, path=folder / "places.csv", store=demo_db_path)
+    path = folder / f"{source}.db"
+    conn = connect(path)
+    try:
+        init_store(conn)
+        report = import_file(conn, csv_path, source=source, region=DEFAULT_REGION)
+    finally:
+        conn.close()
+    assert report.imported == n, report.summary()
+    return path, report

@@ -14,18 +14,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bench import scenarios
-from bench.generate import write_csv
 from bench.load import run_load
 from regional_map.db.connection import connect
 from regional_map.db.functions import register as register_functions
 from regional_map.hours.opening import is_open
-from regional_map.ingest.importer import import_file
 from regional_map.places.engine import cluster_places, find_places
 from regional_map.places.filters import PlaceFilter
 from regional_map.places.store import upsert_place
-from regional_map.provision import init_store
 from regional_map.settings import DEFAULT_REGION
 from regional_map.web.app import create_app
+from tests.conftest import generated_store
 
 REGION = DEFAULT_REGION
 TUESDAY_11H = datetime(2026, 11, 24, 11, 0, tzinfo=ZoneInfo("Europe/Brussels"))
@@ -35,14 +33,8 @@ GHENT_VIEW = (3.55, 50.95, 3.95, 51.15)
 @pytest.fixture(scope="module")
 def scale_db_path(tmp_path_factory, demo_db_path):
     """10,000 places generated from the demo places and imported by the real importer."""
-    folder = tmp_path_factory.mktemp("scale")
-    csv_path = write_csv(10_000, seed=7, path=folder / "places.csv", store=demo_db_path)
-    path = folder / "scale.db"
-    conn = connect(path)
-    init_store(conn)
-    report = import_file(conn, csv_path, source="bench", region=REGION)
-    conn.close()
-    assert report.imported == 10_000, report.summary()
+    path, report = generated_store(tmp_path_factory.mktemp("scale"), 10_000, 7, demo_db_path,
+                                   "bench")
     assert report.precision["postcode"] > 1000  # a share was placed from its postcode
     return path
 

@@ -23,6 +23,7 @@ from regional_map.places import engine, pointindex
 from regional_map.places.filters import FILTERS, SORTS, PlaceFilter
 from regional_map.provision import init_store
 from regional_map.settings import DEFAULT_REGION
+from tests.conftest import generated_store
 
 WORDS = ("hoeve", "eieren", "kaas", "honey", "boerderij ei", "fromage", "zzzz")
 KINDS = ("farm_shop", "vending_machine", "farmers_market", "pickup_point", "csa_farm")
@@ -37,13 +38,9 @@ SUNDAY_20H = datetime(2026, 11, 29, 20, 0, tzinfo=ZoneInfo("Europe/Brussels"))
 
 @pytest.fixture(scope="module")
 def conn(tmp_path_factory, demo_db_path):
-    folder = tmp_path_factory.mktemp("paths")
-    csv_path = write_csv(4_000, seed=11, path=folder / "places.csv", store=demo_db_path)
-    path = folder / "paths.db"
+    path, _report = generated_store(tmp_path_factory.mktemp("paths"), 4_000, 11, demo_db_path,
+                                    "generated")
     conn = connect(path)
-    init_store(conn)
-    report = import_file(conn, csv_path, source="generated", region=DEFAULT_REGION)
-    assert report.imported == 4_000, report.summary()
     yield conn
     conn.close()
 
