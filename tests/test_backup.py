@@ -9,6 +9,7 @@ from trust_world import writable_demo
 
 from regional_map.cli import main
 from regional_map.db.connection import connect
+from regional_map.places.indexfile import index_file
 
 
 def _places(path) -> int:
@@ -46,9 +47,12 @@ def test_restore_replaces_the_store_after_an_integrity_check(demo_db_path, tmp_p
     conn.execute("DELETE FROM places")
     conn.close()
     assert _places(store) == 0
+    saved_index = index_file(store)
+    saved_index.write_bytes(b"the index of the store being replaced")
     result = runner.invoke(main, ["--db", str(store), "restore", str(backup), "--yes"])
     assert result.exit_code == 0, result.output
     assert _places(store) == _places(backup) > 1500
+    assert not saved_index.exists()  # it described the replaced store
     assert _places(f"{store}.before-restore") == 0  # the replaced store is kept
 
 

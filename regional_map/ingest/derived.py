@@ -62,6 +62,8 @@ class NameDeriver:
             r["code"]: {"nl": r["name_nl"] or "", "fr": r["name_fr"] or ""}
             for r in conn.execute("SELECT code, name_nl, name_fr FROM municipalities")
         }
+        # (Dutch, French) name per code, as the search index holds a place's town
+        self.town_names = {code: (t["nl"], t["fr"]) for code, t in self._towns.items()}
 
     def apply(self, record: dict[str, Any], products: list[str], local_lang: str) -> None:
         """Give ``record`` its derived names (it must be marked ``name_derived``)."""

@@ -41,12 +41,14 @@ from regional_map.ingest.rows import (
     in_region,
     normalise_row,
 )
-from regional_map.ingest.sync import SourceSync
+from regional_map.ingest.sync import Prepared, SourceSync
 from regional_map.model import PLACE_KINDS
 from regional_map.municipalities.boundaries import MunicipalityAssigner, assign_municipalities
 from regional_map.places import audit
+from regional_map.places.bulk import existing_places, insert_new_places
 from regional_map.places.store import (
     ProductTexts,
+    make_place_id,
     record_import,
     upsert_place,
     upsert_source,
@@ -54,6 +56,8 @@ from regional_map.places.store import (
 )
 from regional_map.places.vocab import load_vocabulary
 from regional_map.text import slugify
+
+IMPORT_CACHE_MB = 256  # SQLite's page cache while an import's transaction is open
 
 __all__ = ["ImportFailed", "ImportReport", "Rejection", "import_file", "open_any"]
 PREVIEW_ROWS = 5
@@ -134,6 +138,11 @@ def import_file(conn: sqlite3.Connection, path: str | Path, *, source: str | Non
     if on_total:
         on_total(source_file.total)
     now = utcnow()
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    # One transaction holds every page it changes: with SQLite's 2 MB cache, a country-sized
+    # import spills the same index pages to the WAL again and again (1.4 GB of WAL for 0.4M
+    # places). A bigger cache for this connection, for the import only.
+    conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_MB * 1024}")
     try:
         with transaction(conn):
             upsert_source(conn, source_id, name=source or path.name, licence=licence or "",
@@ -152,6 +161,8 @@ def import_file(conn: sqlite3.Connection, path: str | Path, *, source: str | Non
     except _Rollback:
         if strict and report.rejected and not dry_run:
             report.dry_run = True  # nothing was written; say so in the summary
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(cache)}")
     return report
 
 
@@ -204,6 +215,7 @@ class _Writer:
         self.sync = SourceSync(conn, ctx.source_id, now)
         self.pending: list[tuple[int, PlaceRow]] = []
         self.written: list[int] = []
+        self.upserted: list[int] = []  # stored places written again: assigned after the rows
         self.changes: list = []  # (action, id, before, after) for the change log
 
     def add(self, line: int, row: PlaceRow) -> None:
@@ -219,23 +231,70 @@ class _Writer:
             [r["lon"] for r in records], [r["lat"] for r in records],
             [(r.get("postcode") or "", r.get("country") or "", r.get("city") or "")
              for r in records])
-        for (line, row), (code, _method) in zip(self.pending, resolved, strict=True):
-            self._write(line, row, code)
-        self.pending.clear()
+        for (_line, row), (code, method) in zip(self.pending, resolved, strict=True):
+            row.record["municipality_code"] = code
+            row.record["municipality_method"] = method  # a new place is assigned here
+            if row.record["extra"].get("name_derived"):
+                self.deriver.apply(row.record, row.products, row.local_lang)
+        pending, self.pending = self.pending, []
+        while pending:
+            pending = self._write_segment(pending)
+        self.sync.flush()
 
-    def _write(self, line: int, row: PlaceRow, municipality_code: str | None) -> None:
-        row.record["municipality_code"] = municipality_code
-        if row.record["extra"].get("name_derived"):
-            self.deriver.apply(row.record, row.products, row.local_lang)
-        prepared = self.sync.prepare(row.record, row.products, line)
-        outcome, num = upsert_place(self.conn, prepared.record, prepared.products,
-                                    texts=self.texts, now=self.now, changes=self.changes,
-                                    existing=prepared.existing)
-        self.sync.written(num, prepared)
+    def _write_segment(self, pending: list[tuple[int, PlaceRow]]) -> list[tuple[int, PlaceRow]]:
+        """Write the rows of ``pending`` up to the first that is the same place as an earlier
+        one (it must find that one written); returns the rest. New places go in one bulk
+        insert, stored ones through ``upsert_place``, in the order of the file."""
+        ids: set[str] = set()
+        targets: set[int] = set()
+        segment: list[tuple[int, PlaceRow, Prepared]] = []
+        outcome = self.sync.outcome
+        guesses = [row.record.get("id") or make_place_id(
+            row.record.get("source_id"), row.record.get("source_ref"), row.record["name"],
+            row.record["lat"], row.record["lon"]) for _, row in pending]
+        stored = existing_places(self.conn, [row.record for _, row in pending], guesses)
+        stop = len(pending)
+        for position, ((line, row), guess) in enumerate(zip(pending, guesses, strict=True)):
+            if guess in ids:
+                stop = position
+                break
+            mark = len(outcome.conflicts), outcome.returned
+            prepared = self.sync.prepare(row.record, row.products, line, stored[position])
+            existing = prepared.existing
+            if existing is not None and existing["num"] in targets:
+                # Prepared against the place as it was: forget what that prepare noted.
+                del outcome.conflicts[mark[0]:]
+                outcome.returned = mark[1]
+                stop = position
+                break
+            ids.update((guess, prepared.record["id"] if existing is None else existing["id"]))
+            if existing is not None:
+                targets.add(existing["num"])
+            segment.append((line, row, prepared))
+        self._write(segment)
+        return pending[stop:]
+
+    def _write(self, segment: list[tuple[int, PlaceRow, Prepared]]) -> None:
+        new = [(line, row, p) for line, row, p in segment if p.existing is None]
+        nums = dict(zip((id(p) for _, _, p in new), insert_new_places(
+            self.conn, [(p.record, p.products) for _, _, p in new], texts=self.texts,
+            towns=self.deriver.town_names, now=self.now, changes=self.changes), strict=True))
+        for line, row, prepared in segment:
+            if prepared.existing is None:
+                outcome, num = "created", nums[id(prepared)]
+            else:
+                outcome, num = upsert_place(self.conn, prepared.record, prepared.products,
+                                            texts=self.texts, now=self.now,
+                                            changes=self.changes, existing=prepared.existing)
+                self.upserted.append(num)
+            self.sync.written(num, prepared)
+            self._count(line, row, outcome, num)
         if len(self.changes) >= 1000:  # bounded memory; same transaction
             audit.record_place_changes(self.conn, f"import:{self.ctx.source_id}", self.changes,
                                        reason=f"import of {self.path.name}", now=self.now)
             self.changes.clear()
+
+    def _count(self, line: int, row: PlaceRow, outcome: str, num: int) -> None:
         report = self.report
         setattr(report, outcome, getattr(report, outcome) + 1)
         report.precision[row.record["geocode_precision"]] += 1
@@ -290,7 +349,7 @@ def _import_rows(conn, rows, source_file: SourceFile, ctx: RowContext, report: I
     if osm_format:
         report.skipped += source_file.metadata.get("skipped", 0)
     written, place_changes = writer.written, writer.changes
-    assign_municipalities(conn, written, assigner=writer.municipalities)
+    assign_municipalities(conn, writer.upserted, assigner=writer.municipalities)
     if sync:  # in a dry run too: counted exactly, then rolled back
         writer.sync.retire_missing(bbox, place_changes)
     outcome = writer.sync.outcome

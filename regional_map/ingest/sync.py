@@ -23,9 +23,11 @@ from regional_map.places.store import (
     stored_value,
 )
 
+LOOK_UP = object()  # prepare looks the stored place up itself
+
 # Bookkeeping columns that are not the source's statements about the place.
 _NOT_COMPARED = {"id", "source_id", "source_ref", "licence", "geocode_source",
-                 "municipality_code"}  # assigned here from the point, not by the source
+                 "municipality_code", "municipality_method"}  # assigned from the point
 
 
 @dataclass
@@ -59,21 +61,24 @@ class SourceSync:
         self._seen: set[int] = set()
         self._seen_refs: set[str] = set()
         self._pending: dict[int, tuple[str, int, dict]] = {}
+        self._unwritten: list[tuple] = []  # place_sync rows, written a batch at a time
 
     def saw_ref(self, source_ref: str | None) -> None:
         """A row of this element was in the file, even if it was rejected: not gone."""
         if source_ref:
             self._seen_refs.add(source_ref)
 
-    def prepare(self, record: dict[str, Any], products: list[str], line: int) -> Prepared:
+    def prepare(self, record: dict[str, Any], products: list[str], line: int,
+                found: Any = LOOK_UP) -> Prepared:
         """Drop locally edited fields from ``record``; the snapshot is what the source says
-        now, ``existing`` the stored place (for ``upsert_place``)."""
+        now, ``existing`` the stored place (for ``upsert_place``). ``found``: the stored
+        place (or None) when the caller looked it up (for many rows at once)."""
         snapshot = {c: stored_value(c, v) for c, v in record.items() if c not in _NOT_COMPARED}
         snapshot["products"] = sorted(products)
         place_id = record.get("id") or make_place_id(
             record.get("source_id"), record.get("source_ref"), record["name"], record["lat"],
             record["lon"])
-        existing = find_existing(self.conn, record, place_id)
+        existing = find_existing(self.conn, record, place_id) if found is LOOK_UP else found
         if existing is None:  # the id computed once, for upsert_place too
             return Prepared(dict(record, id=place_id), products, snapshot, None, None)
         state = self.conn.execute("SELECT * FROM place_sync WHERE place_num = ?",
@@ -120,16 +125,23 @@ class SourceSync:
         if state is not None and state["imported"] == text and not state["left_source_at"]:
             return
         ref = osm_ref(record.get("source_ref") or "")
-        self.conn.execute(
+        self._unwritten.append(
+            (num, self.source_id, ref[0] if ref else None, ref[1] if ref else None, text,
+             self.now))
+
+    def flush(self) -> None:
+        """Write the remembered values (call before reading ``place_sync`` again)."""
+        if not self._unwritten:
+            return
+        self.conn.executemany(
             """INSERT INTO place_sync (place_num, source_id, osm_type, osm_id, imported,
                                        seen_at, left_source_at, status_before)
                VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)
                ON CONFLICT (place_num) DO UPDATE SET source_id = excluded.source_id,
                  osm_type = excluded.osm_type, osm_id = excluded.osm_id,
                  imported = excluded.imported, seen_at = excluded.seen_at,
-                 left_source_at = NULL, status_before = NULL""",
-            (num, self.source_id, ref[0] if ref else None, ref[1] if ref else None, text,
-             self.now))
+                 left_source_at = NULL, status_before = NULL""", self._unwritten)
+        self._unwritten.clear()
 
     def retire_missing(self, bbox: tuple[float, float, float, float] | None = None,
                        changes: list | None = None) -> list[dict]:
@@ -137,6 +149,7 @@ class SourceSync:
 
         ``bbox`` limits this to an area (an import of one area says nothing about others).
         """
+        self.flush()
         sql = ["""SELECT p.num, p.id, p.name, p.status, p.source_ref, p.lon, p.lat
                   FROM places p LEFT JOIN place_sync s ON s.place_num = p.num
                   WHERE p.source_id = ? AND s.left_source_at IS NULL"""]

@@ -16,8 +16,9 @@ each filter's declaration says which method stands for its SQL.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
-import re
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ import numpy as np
 
 from regional_map.db.connection import snapshot
 from regional_map.hours.opening import is_open
+from regional_map.places import indexfile
 from regional_map.places.freshness import CONFIRMED_SQL
 from regional_map.places.pointranks import full_ranks, patched_ranks
 
@@ -41,15 +43,14 @@ class PointIndex:
     my: np.ndarray
     lat: np.ndarray
     lon: np.ndarray
-    box: np.ndarray  # the R*Tree's stored minlon, maxlon, minlat, maxlat (float32 bounds)
+    box: np.ndarray  # the R*Tree's stored minlon, maxlon, minlat, maxlat (its float32s)
     kind: np.ndarray
     kinds: dict[str, int]
     status: np.ndarray
     statuses: dict[str, int]
     hours: np.ndarray  # index into hours_texts, of (opening_hours, country)
     hours_texts: list[tuple[str, str]]
-    confirmed: np.ndarray  # freshness.CONFIRMED_SQL of each place (ISO date text)
-    confirmed_days: np.ndarray | None  # the same as YYYYMMDD numbers, when all are dates
+    confirmed: np.ndarray  # freshness.CONFIRMED_SQL of each place, as UTF-8 bytes
     product_rows: dict[str, np.ndarray]
     by_minlon: np.ndarray  # rows ordered by the R*Tree's minlon, for bbox candidates
     minlon_sorted: np.ndarray
@@ -60,9 +61,10 @@ class PointIndex:
     name_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     updated_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     # The other three bounds in the same order (contiguous: a view's candidates are a slice).
-    sorted_bounds: np.ndarray = field(default_factory=lambda: np.zeros((3, 0)))
+    sorted_bounds: np.ndarray = field(default_factory=lambda: np.zeros((3, 0), np.float32))
     touched: int | None = None  # the last places_touched entry this index includes
-    _by_zoom: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _by_zoom: dict[int, np.ndarray] = field(default_factory=dict)
+    _by_rank: dict[str, np.ndarray] = field(default_factory=dict)
     _open_by_minute: dict[int, np.ndarray] = field(default_factory=dict)
 
     def all_rows(self) -> np.ndarray:
@@ -89,7 +91,7 @@ class PointIndex:
 
     def in_box(self, rows: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
         """``rows`` inside ``box`` by the R*Tree's own stored bounds, as SQL tests them."""
-        minlon, minlat, maxlon, maxlat = box
+        minlon, minlat, maxlon, maxlat = box32(box)
         if len(rows) == len(self.nums) and self.sorted_bounds.shape[1] == len(rows):
             # Candidates by a binary search on longitudes; the other bounds are tested on
             # slices of arrays in the same order (no copy of the candidates' boxes).
@@ -102,12 +104,26 @@ class PointIndex:
         return rows[(b[:, 0] >= minlon) & (b[:, 1] <= maxlon)
                     & (b[:, 2] >= minlat) & (b[:, 3] <= maxlat)]
 
+    def box_candidates(self, box: tuple[float, float, float, float]) -> int:
+        """How many places' longitudes fall in ``box``: what :meth:`in_box` examines."""
+        minlon, _, maxlon, _ = box32(box)
+        lo = np.searchsorted(self.minlon_sorted, minlon, side="left")
+        return int(np.searchsorted(self.minlon_sorted, maxlon, side="right") - lo)
+
+    def rank_order(self, sort: str) -> np.ndarray:
+        """Every row in the SQL path's ``name`` or ``updated`` order (the ranks inverted)."""
+        found = self._by_rank.get(sort)
+        if found is None:
+            rank = self.updated_rank if sort == "updated" else self.name_rank
+            found = np.empty(len(rank), np.int32)
+            found[rank] = np.arange(len(rank), dtype=np.int32)
+            self._by_rank[sort] = found
+        return found
+
     def confirmed_since(self, rows: np.ndarray, day: str) -> np.ndarray:
         """``rows`` confirmed on or after ``day`` (YYYY-MM-DD), compared as SQL compares."""
-        before = _as_days(np.array([day], dtype=str))
-        if self.confirmed_days is not None and before is not None:
-            return rows[self.confirmed_days[rows] >= before[0]]
-        return rows[self.confirmed[rows] >= day]  # text comparison, as SQL does
+        # Bytes compare as SQLite compares text (memcmp of UTF-8)
+        return rows[self.confirmed[rows] >= day.encode("utf-8")]
 
     def open_mask(self, at: datetime) -> np.ndarray:
         """Open at ``at``, for every row: each distinct (hours, country) is evaluated once."""
@@ -126,14 +142,37 @@ class PointIndex:
 
     def cells(self, shift: int) -> tuple[np.ndarray, np.ndarray]:
         """Rows ordered by their cell at this shift, and the cell key of each ordered row."""
-        found = self._by_zoom.get(shift)
-        if found is None:
-            key = ((self.mx >> shift) << 32) | (self.my >> shift)
-            order = np.argsort(key, kind="stable").astype(np.int32)
-            while len(self._by_zoom) >= MAX_ZOOMS:  # 12 bytes a place each: keep a few
+        order = self._by_zoom.get(shift)
+        if order is None:
+            order = np.argsort(self.cell_keys(self.all_rows(), shift),
+                               kind="stable").astype(np.int32)
+            while len(self._by_zoom) >= MAX_ZOOMS:  # 4 bytes a place each: keep a few
                 self._by_zoom.pop(next(iter(self._by_zoom)), None)
-            found = self._by_zoom[shift] = (order, key[order])
-        return found
+            self._by_zoom[shift] = order
+        return order, self.cell_keys(order, shift)  # keys again: cheaper than keeping them
+
+    def cell_keys(self, rows: np.ndarray, shift: int) -> np.ndarray:
+        """The cluster cell of each of ``rows`` at ``shift`` (as SQL's GROUP BY key)."""
+        return ((self.mx[rows] >> shift) << 32) | (self.my[rows] >> shift)
+
+
+def _up32(x: float) -> np.float32:
+    """The smallest float32 >= ``x``: for a float32 ``b``, ``b >= x`` iff ``b >= _up32(x)``."""
+    f = np.float32(x)
+    return f if float(f) >= x else np.nextafter(f, np.float32(np.inf))
+
+
+def _down32(x: float) -> np.float32:
+    """The largest float32 <= ``x``: for a float32 ``b``, ``b <= x`` iff ``b <= _down32(x)``."""
+    f = np.float32(x)
+    return f if float(f) <= x else np.nextafter(f, np.float32(-np.inf))
+
+
+def box32(box: tuple[float, float, float, float]) -> tuple[np.float32, ...]:
+    """``box`` (minlon, minlat, maxlon, maxlat) as float32 bounds that test the index's
+    float32 boxes exactly as SQL tests the R*Tree's against the double ``box``."""
+    minlon, minlat, maxlon, maxlat = box
+    return _up32(minlon), _up32(minlat), _down32(maxlon), _down32(maxlat)
 
 
 MAX_STORES = 4
@@ -197,7 +236,23 @@ def _refresh(conn: sqlite3.Connection, old: PointIndex | None) -> PointIndex | N
             nums = _touched_since(conn, old.touched, len(old.nums))
             if nums is not None:
                 return _patched(conn, old, key, touched, nums)
-        return _load(conn, key, touched)
+        if old is None:  # a worker's first load: the saved index, when it is current
+            saved = indexfile.load(conn, key, touched)
+            if saved is not None:
+                return PointIndex(**saved)
+        index = _load(conn, key, touched)
+        indexfile.save(conn, index)
+        _give_back_freed_memory()
+        return index
+
+
+def _give_back_freed_memory() -> None:
+    """Return the heap that a full load's row tuples used to the system (glibc keeps it:
+    ~110 MB of a worker's RSS at a million places)."""
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused by later requests
+        pass
 
 
 _SELECT = f"""SELECT p.num, p.mx, p.my, p.lat, p.lon, r.minlon, r.maxlon, r.minlat, r.maxlat,
@@ -245,9 +300,6 @@ def _patched(conn: sqlite3.Connection, old: PointIndex, key: tuple, touched: int
     kept, moved = position[:int(keep.sum())], position[int(keep.sum()):]
     ranks = {name: patched_ranks(conn, columns["nums"], kept, getattr(old, f"{name}_rank")[keep],
                                  moved, name) for name in ("name", "updated")}
-    fresh_days = _as_days(fresh[-1])
-    if old.confirmed_days is not None and fresh_days is not None:  # spare 100k conversions
-        columns["days"] = np.concatenate([old.confirmed_days[keep], fresh_days])[order]
     by_product: dict[str, np.ndarray] = {}
     for code, positions in old.product_rows.items():
         nums = old.nums[positions]
@@ -294,9 +346,9 @@ def _build(conn: sqlite3.Connection, key: tuple, touched: int | None, columns: d
     categories: dict[str, list[str]] = {}
     for code, category in conn.execute("SELECT code, category FROM products"):
         categories.setdefault(category, []).append(code)
-    product_rows = {code: np.searchsorted(nums, np.unique(found))
+    product_rows = {code: np.searchsorted(nums, np.unique(found)).astype(np.int32)
                     for code, found in by_product.items() if len(found)}
-    by_minlon = np.argsort(box[:, 0], kind="stable")
+    by_minlon = np.argsort(box[:, 0], kind="stable").astype(np.int32)
     return PointIndex(
         key=key, nums=nums, mx=columns["mx"], my=columns["my"], lat=columns["lat"],
         lon=columns["lon"], box=box, by_minlon=by_minlon, minlon_sorted=box[by_minlon, 0],
@@ -304,7 +356,6 @@ def _build(conn: sqlite3.Connection, key: tuple, touched: int | None, columns: d
         kind=columns["kind"], kinds=kinds, status=columns["status"], statuses=statuses,
         hours=columns["hours"], hours_texts=list(hours_ids), product_rows=product_rows,
         confirmed=columns["confirmed"],
-        confirmed_days=columns["days"] if "days" in columns else _as_days(columns["confirmed"]),
         category_products={c: tuple(codes) for c, codes in categories.items()},
         name_rank=ranks["name"], updated_rank=ranks["updated"],
         touched=touched,
@@ -317,21 +368,10 @@ def _chunk_columns(rows: list, kinds: dict, statuses: dict, hours_ids: dict) -> 
         np.fromiter((r[2] for r in rows), np.int64, n),
         np.fromiter((r[3] for r in rows), np.float64, n),
         np.fromiter((r[4] for r in rows), np.float64, n),
-        np.array([tuple(r[5:9]) for r in rows], np.float64).reshape(n, 4),
+        np.array([tuple(r[5:9]) for r in rows], np.float32).reshape(n, 4),
         np.fromiter((kinds.setdefault(r[9], len(kinds)) for r in rows), np.int16, n),
         np.fromiter((statuses.setdefault(r[10], len(statuses)) for r in rows), np.int16, n),
         np.fromiter((hours_ids.setdefault((r[11], r[12] or "BE"), len(hours_ids))
                      for r in rows), np.int32, n),
-        np.array([r[13] or "" for r in rows], dtype=str),
+        np.array([(r[13] or "").encode("utf-8") for r in rows], dtype="S"),
     )
-
-
-def _as_days(texts: np.ndarray) -> np.ndarray | None:
-    """``YYYY-MM-DD`` texts as YYYYMMDD integers (same order), or None if one is not a date."""
-    if texts.size and not all(_ISO_DATE.fullmatch(t) for t in set(texts.tolist())):
-        return None
-    return np.array([int(t[:4] + t[5:7] + t[8:10]) for t in texts.tolist()], np.int64)
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-

@@ -235,11 +235,11 @@ def _index_place(conn: sqlite3.Connection, num: int, texts: ProductTexts,
     town = " ".join(v for v in (row["city"], row["postcode"], row["m_nl"], row["m_fr"]) if v)
     conn.execute(
         "INSERT INTO places_fts (rowid, name, description, products, town) VALUES (?, ?, ?, ?, ?)",
-        (num, fold(_searchable_name(row)), fold(row["description"]), offered, fold(town)),
+        (num, fold(searchable_name(row)), fold(row["description"]), offered, fold(town)),
     )
 
 
-def _searchable_name(row: sqlite3.Row) -> str:
+def searchable_name(row: Mapping[str, Any]) -> str:
     """The name, plus a derived name's other languages ("Melkautomaat", "Distributeur de
     lait", "Milk vending machine"), so the place is found in all three."""
     if '"derived_names"' not in (row["extra"] or ""):

@@ -17,7 +17,7 @@ from regional_map.places.filters import PlaceFilter
 from regional_map.provision import init_store
 from regional_map.settings import DEFAULT_REGION
 
-ARRAYS = ("nums", "mx", "my", "lat", "lon", "box", "confirmed", "confirmed_days",
+ARRAYS = ("nums", "mx", "my", "lat", "lon", "box", "confirmed",
           "name_rank", "updated_rank", "by_minlon", "minlon_sorted", "sorted_bounds")
 
 

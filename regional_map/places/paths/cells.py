@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from regional_map.places.pointindex import PointIndex
+from regional_map.places.pointindex import PointIndex, box32
 
 MAX_AGGREGATES = 8  # (filter, zoom) pairs per worker; the map asks a handful
 
@@ -54,7 +54,7 @@ def aggregate(index: PointIndex, mask: np.ndarray, shift: int) -> Cells:
     rows, cell_keys = order[keep], keys[keep]
     if len(rows) == 0:
         empty = np.zeros(0, np.int64)
-        return Cells(rows, empty, empty, np.zeros((7, 0)), empty, np.zeros((4, 0)))
+        return Cells(rows, empty, empty, np.zeros((7, 0)), empty, np.zeros((4, 0), np.float32))
     starts = np.flatnonzero(np.r_[True, cell_keys[1:] != cell_keys[:-1]])
     stats, first, extent = _group(index, rows, starts)
     return Cells(rows, starts, np.r_[starts[1:], len(rows)], stats, first, extent)
@@ -64,7 +64,7 @@ def in_view(index: PointIndex, cells: Cells,
             box: tuple[float, float, float, float]) -> tuple[np.ndarray, np.ndarray]:
     """(stats, first) of the cells' places inside ``box`` (by the R*Tree's bounds, as SQL
     tests them), one column per non-empty cell, in cell order."""
-    minlon, minlat, maxlon, maxlat = box
+    minlon, minlat, maxlon, maxlat = box32(box)
     e = cells.extent
     inside = (e[0] >= minlon) & (e[1] <= maxlon) & (e[2] >= minlat) & (e[3] <= maxlat)
     outside = (e[0] > maxlon) | (e[1] < minlon) | (e[2] > maxlat) | (e[3] < minlat)

@@ -21,7 +21,9 @@ from regional_map.places.paths.sql import SqlPath
 from regional_map.places.pointindex import store_key
 from regional_map.places.rows import place_from_row, places_from_rows, rows_by_nums
 
-MAX_ENTRIES = 40_000  # per encoding; the whole cache is dropped when full
+# Text kept per worker, all encodings together: at a million places a worker cannot keep
+# every feature (~600 bytes each), and the pages asked again are a small part of them.
+MAX_BYTES = 24 * 2**20
 MAX_ENCODINGS = 8  # a worker serves one store in a few languages and shapes
 
 
@@ -32,6 +34,7 @@ class FeaturePath(AnswerPath):
         self.sql = sql
         self.rank = rank
         self._cache: dict[tuple, dict[int, str]] = {}
+        self._bytes: dict[tuple, int] = {}  # text held per encoding
         self._lock = threading.Lock()
 
     def can_encode(self, f: PlaceFilter) -> bool:
@@ -46,11 +49,29 @@ class FeaturePath(AnswerPath):
                 found = self._cache.get(key)
                 if found is None:
                     for old in [k for k in self._cache if k[0] == key[0] and k[1:3] != key[1:3]]:
-                        del self._cache[old]  # an older generation of the same store
+                        self._drop(old)  # an older generation of the same store
                     while len(self._cache) >= MAX_ENCODINGS:
-                        del self._cache[next(iter(self._cache))]
+                        self._drop(next(iter(self._cache)))
                     found = self._cache[key] = {}
+                    self._bytes[key] = 0
         return found
+
+    def _drop(self, key: tuple) -> None:
+        self._cache.pop(key, None)
+        self._bytes.pop(key, None)
+
+    def _room(self, key: tuple, cache: dict[int, str], adding: int) -> None:
+        """Forget encoded text until ``adding`` more bytes fit in :data:`MAX_BYTES`."""
+        with self._lock:
+            if sum(self._bytes.values()) + adding <= MAX_BYTES:
+                return
+            for other in sorted(self._bytes, key=self._bytes.get, reverse=True):
+                self._cache.get(other, {}).clear()
+                self._bytes[other] = 0
+                if sum(self._bytes.values()) + adding <= MAX_BYTES:
+                    break
+            cache.clear()  # this encoding's dict may already be detached from the cache
+            self._bytes[key] = 0
 
     def features(self, conn: sqlite3.Connection, f: PlaceFilter, key: str,
                  encode: Encode, shallow: bool = False) -> tuple[int, list[str]] | None:
@@ -68,15 +89,21 @@ class FeaturePath(AnswerPath):
                 if nums is None:
                     return None
                 total = self.sql.count(conn, f)
-            cache = self._features_for((*store, key))
+            cache_key = (*store, key)
+            cache = self._features_for(cache_key)
             page = {n: cache.get(n) for n in nums}  # local: another thread may clear the cache
             missing = [n for n, text in page.items() if text is None]
             if missing:
                 rows = rows_by_nums(conn, missing) or []
-                if len(cache) + len(rows) > MAX_ENTRIES:
-                    cache.clear()
                 places = [place_from_row(r) for r in rows] if shallow else \
                     places_from_rows(conn, rows)
                 for row, place in zip(rows, places, strict=True):
-                    page[row["num"]] = cache[row["num"]] = encode(place)
+                    page[row["num"]] = encode(place)
+                added = sum(len(page[r["num"]]) for r in rows)
+                self._room(cache_key, cache, added)
+                for row in rows:
+                    cache[row["num"]] = page[row["num"]]
+                with self._lock:
+                    if cache_key in self._bytes:
+                        self._bytes[cache_key] += added
             return total, [page[n] for n in nums]

@@ -91,9 +91,9 @@ class ClusterPath(AnswerPath):
 
     name = "index"
 
-    def __init__(self, sql: SqlPath):
+    def __init__(self, sql: SqlPath, cells: CellCache | None = None):
         self.sql = sql
-        self.cells = CellCache()
+        self.cells = cells or CellCache()
 
     def can_cluster(self, f: PlaceFilter) -> bool:
         return maskable(f)
