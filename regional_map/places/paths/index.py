@@ -204,11 +204,15 @@ class NearestPath(AnswerPath):
             (haversine_m(index.lat[rows[i]], index.lon[rows[i]], lat, lon),
              int(index.nums[rows[i]])) for i in take)
         if want < total and len(take) < total:
-            # Every place left out is farther (by numpy) than the last one measured; the page
-            # is settled only if that margin exceeds any disagreement between the two.
+            # A place left out can still belong on the page if numpy puts it within a hair of
+            # the page's last distance: places sharing a point (a postcode's centre) tie by
+            # the dozen. Those are measured exactly too; every other one is farther.
             outside = np.ones(total, bool)
             outside[take] = False
-            if approx[outside].min() <= exact[min(want, len(exact)) - 1][0] * (1 + _SLACK) \
-                    + 1e-6:
-                return None
+            limit = exact[min(want, len(exact)) - 1][0] * (1 + _SLACK) + 1e-6
+            close = np.flatnonzero(outside & (approx <= limit))
+            if len(close):
+                exact = sorted([*exact, *(
+                    (haversine_m(index.lat[rows[i]], index.lon[rows[i]], lat, lon),
+                     int(index.nums[rows[i]])) for i in close)])
         return total, [num for _, num in exact[f.offset:want]]
