@@ -15,7 +15,6 @@ from regional_map.places.filters import PlaceFilter
 from regional_map.places.fts import fts_expression
 from regional_map.places.fuzzy import corrected_expression
 from regional_map.places.paths.base import AnswerPath, Encode, PlacePage
-from regional_map.places.paths.cells import CellCache
 from regional_map.places.paths.features import FeaturePath
 from regional_map.places.paths.index import ClusterPath, NearestPath
 from regional_map.places.paths.rank import RankPath
@@ -29,9 +28,8 @@ __all__ = ["PlaceFilter", "PlacePage", "bounds_of", "cluster_places", "count_pla
 SQL = SqlPath()
 NEAREST = NearestPath()
 SEARCH = SearchPath()
-CELLS = CellCache()  # per-cell aggregates: the clusters and the wide views' counts share them
-RANK = RankPath(CELLS)
-CLUSTERS = ClusterPath(SQL, CELLS)
+RANK = RankPath()
+CLUSTERS = ClusterPath(SQL)
 FEATURES = FeaturePath(SQL, RANK)
 
 # In the order the planner tries them; the SQL path comes last and answers all.

@@ -91,18 +91,37 @@ class PointIndex:
 
     def in_box(self, rows: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
         """``rows`` inside ``box`` by the R*Tree's own stored bounds, as SQL tests them."""
-        minlon, minlat, maxlon, maxlat = box32(box)
         if len(rows) == len(self.nums) and self.sorted_bounds.shape[1] == len(rows):
             # Candidates by a binary search on longitudes; the other bounds are tested on
             # slices of arrays in the same order (no copy of the candidates' boxes).
-            lo = np.searchsorted(self.minlon_sorted, minlon, side="left")
-            hi = np.searchsorted(self.minlon_sorted, maxlon, side="right")
-            maxlons, minlats, maxlats = self.sorted_bounds[:, lo:hi]
-            inside = (maxlons <= maxlon) & (minlats >= minlat) & (maxlats <= maxlat)
+            lo, hi, inside = self._view(box)
             return self.by_minlon[lo:hi][inside]
+        minlon, minlat, maxlon, maxlat = box32(box)
         b = self.box[rows]
         return rows[(b[:, 0] >= minlon) & (b[:, 1] <= maxlon)
                     & (b[:, 2] >= minlat) & (b[:, 3] <= maxlat)]
+
+    def _view(self, box: tuple[float, float, float, float]) -> tuple[int, int, np.ndarray]:
+        """(lo, hi, inside): the view's candidates are ``by_minlon[lo:hi]``, ``inside`` says
+        which of them lie in ``box`` by the R*Tree's bounds (slices only: no copies)."""
+        minlon, minlat, maxlon, maxlat = box32(box)
+        lo = np.searchsorted(self.minlon_sorted, minlon, side="left")
+        hi = np.searchsorted(self.minlon_sorted, maxlon, side="right")
+        maxlons, minlats, maxlats = self.sorted_bounds[:, lo:hi]
+        return lo, hi, (maxlons <= maxlon) & (minlats >= minlat) & (maxlats <= maxlat)
+
+    def in_box_where(self, box: tuple[float, float, float, float],
+                     by_longitude: np.ndarray) -> np.ndarray:
+        """Rows inside ``box`` whose entry of ``by_longitude`` (a mask in ``by_minlon``
+        order) is set."""
+        lo, hi, inside = self._view(box)
+        return self.by_minlon[lo:hi][inside & by_longitude[lo:hi]]
+
+    def count_in_box(self, box: tuple[float, float, float, float],
+                     by_longitude: np.ndarray) -> int:
+        """How many rows :meth:`in_box_where` would give."""
+        lo, hi, inside = self._view(box)
+        return int(np.count_nonzero(inside & by_longitude[lo:hi]))
 
     def box_candidates(self, box: tuple[float, float, float, float]) -> int:
         """How many places' longitudes fall in ``box``: what :meth:`in_box` examines."""

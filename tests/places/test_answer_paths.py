@@ -253,11 +253,12 @@ WIDE_CASES = [f.but(bbox=f.bbox or BOXES[0]) for f in FILTER_CASES
 
 
 @pytest.mark.parametrize("f", WIDE_CASES[:40], ids=lambda f: repr(f)[:90])
-def test_wide_views_walk_the_rank_order_and_count_from_cells_as_sql_does(conn, f,
+def test_wide_views_walk_the_rank_order_and_count_on_slices_as_sql_does(conn, f,
                                                                           monkeypatch):
     """With every view treated as wide (a province at 1M places is, here at 4,000), the page
-    walked in rank order and the total from per-cell counts are SQL's, page after page."""
+    walked in rank order and the total counted on slices are SQL's, page after page."""
     monkeypatch.setattr(rank, "WIDE_CANDIDATES", 0)
+    monkeypatch.setattr(rank, "WALK_COST", 1)
     expected = engine.SQL.find(conn, f)
     page = engine.RANK.find(conn, f)
     assert (page.total, page.items) == (expected.total, expected.items)
@@ -267,6 +268,7 @@ def test_wide_views_walk_the_rank_order_and_count_from_cells_as_sql_does(conn, f
 
 def test_the_rank_walk_answers_the_wide_views(conn, monkeypatch):
     monkeypatch.setattr(rank, "WIDE_CANDIDATES", 0)
-    walked = [rank._wide_page(pointindex.point_index(conn), f, engine.RANK.masks,
-                              engine.RANK.cells) for f in WIDE_CASES[:40]]
+    monkeypatch.setattr(rank, "WALK_COST", 1)
+    walked = [rank._wide_page(pointindex.point_index(conn), f, engine.RANK.masks)
+              for f in WIDE_CASES[:40]]
     assert sum(w is not None for w in walked) >= 10  # the rest: visiting the matches is cheaper

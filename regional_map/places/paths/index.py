@@ -91,9 +91,9 @@ class ClusterPath(AnswerPath):
 
     name = "index"
 
-    def __init__(self, sql: SqlPath, cells: CellCache | None = None):
+    def __init__(self, sql: SqlPath):
         self.sql = sql
-        self.cells = cells or CellCache()
+        self.cells = CellCache()
 
     def can_cluster(self, f: PlaceFilter) -> bool:
         return maskable(f)
