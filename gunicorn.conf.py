@@ -22,6 +22,7 @@ def post_worker_init(worker):
         from regional_map.places.engine import warm
         from regional_map.places.pointindex import point_index
         from regional_map.web.context import get_db
+        from regional_map.web.params import parse_place_filter
 
         began = time.perf_counter()
         with app.app_context():
@@ -36,7 +37,9 @@ def post_worker_init(worker):
         try:
             started = time.perf_counter()
             with app.app_context():
-                count = warm(get_db(), budget_s=WARM_SEARCH_BUDGET_S)
+                # the map's first view: its filter as the API reads it with no parameters
+                count = warm(get_db(), budget_s=WARM_SEARCH_BUDGET_S,
+                             views=[parse_place_filter({})])
             worker.log.info("regional-map: %d search expressions ranked in %.2f s", count,
                             time.perf_counter() - started)
         except Exception as exc:  # warming is an optimisation; serving goes on without it

@@ -130,11 +130,22 @@ def bounds_of(conn: sqlite3.Connection, f: PlaceFilter) -> tuple[float, float, f
 WARM_PRODUCTS = 40  # x 3 languages: within the search path's memory of 128 expressions
 
 
+WARM_ZOOMS = range(6, 12)  # the zooms clustered from per-cell aggregates (a country to a town)
+_WORLD = (-180.0, -90.0, 180.0, 90.0)
+
+
 def warm(conn: sqlite3.Connection, words: list[str] | None = None,
-         budget_s: float | None = None) -> int:
-    """Load the point index and rank ``words`` before the first visitor asks (default: the
-    names in nl, fr and en of the products most places offer, the words most searched); how
-    many expressions were ranked (at most ``budget_s`` seconds are spent)."""
+         budget_s: float | None = None, views: list[PlaceFilter] = ()) -> int:
+    """Load the point index, prepare ``views`` (the map's default filters: their masks, rank
+    orders and cells at the wide zooms) and rank ``words`` before the first visitor asks
+    (default: the names in nl, fr and en of the products most places offer, the words most
+    searched); how many expressions were ranked (at most ``budget_s`` seconds are spent)."""
+    for view in views:
+        everywhere = view.but(bbox=_WORLD, limit=1, offset=0)
+        RANK.page_nums(conn, everywhere)
+        RANK.page_nums(conn, everywhere.but(sort="updated"))
+        for zoom in WARM_ZOOMS:
+            cluster_places(conn, everywhere, zoom)
     if words is None:
         words = [w for row in conn.execute(
             "SELECT p.name_nl, p.name_fr, p.name_en FROM products p JOIN (SELECT product_code, "

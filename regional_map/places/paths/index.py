@@ -130,7 +130,7 @@ class ClusterPath(AnswerPath):
         None when the view holds few places (they are listed one by one, as SQL lists them)."""
         base = f.but(bbox=None)
         shift = cell_shift(zoom)
-        cells = self.cells.get(index, repr(base), shift, lambda: matching_mask(index, base))
+        cells = self.cells.get(index, f.places_key(), shift, lambda: matching_mask(index, base))
         stats, first = in_view(index, cells, f.bbox)
         counts = stats[0].astype(np.int64)
         total = int(counts.sum())

@@ -50,7 +50,7 @@ class MaskCache:
     def masks(self, index: PointIndex, f: PlaceFilter) -> tuple[np.ndarray, np.ndarray]:
         """The rows matching ``f`` without its bbox: (mask by row, mask in longitude order)."""
         base = f.but(bbox=None)
-        key = (index.key, repr(base))
+        key = (index.key, f.places_key())
         found = self._found.get(key)
         if found is None:
             mask = matching_mask(index, base)

@@ -24,6 +24,9 @@ from regional_map.places.pointindex import PointIndex, point_index
 from regional_map.places.rows import places_by_nums
 
 MAX_EXPRESSIONS = 128
+# Ranked rows kept per worker, all expressions together (4 bytes each): at a million places a
+# product word matches 100,000 of them.
+MAX_RANKED_ROWS = 6_000_000
 
 
 class SearchPath(AnswerPath):
@@ -52,12 +55,14 @@ class SearchPath(AnswerPath):
                                max(len(index.nums) - 1, 0))
         known = (index.nums[positions] == rowids) if len(index.nums) else np.zeros(0, bool)
         positions, ranks, rowids = positions[known], ranks[known], rowids[known]
-        ordered = positions[np.lexsort((rowids, ranks))]
+        ordered = positions[np.lexsort((rowids, ranks))].astype(np.int32)
         with self._lock:
             for old in [k for k in self._matches if k[0] != index.key]:
                 del self._matches[old]
             self._matches[key] = ordered
-            while len(self._matches) > MAX_EXPRESSIONS:
+            while len(self._matches) > MAX_EXPRESSIONS or (
+                    len(self._matches) > 1
+                    and sum(len(v) for v in self._matches.values()) > MAX_RANKED_ROWS):
                 self._matches.popitem(last=False)
         return ordered
 
