@@ -10,6 +10,7 @@ here with pip. pygeoapi's provider needs SpatiaLite (Debian: libsqlite3-mod-spat
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -28,12 +29,25 @@ PACKAGES = ("pygeoapi", "datasette", "datasette-geojson", "gunicorn", "uvicorn")
 PROJECT = BENCH_DIR.parent
 
 
+def _python_loading_extensions() -> str:
+    """A Python whose sqlite3 can load SpatiaLite (pygeoapi's GeoPackage provider needs it):
+    this one, else Debian's (a Python built without ``--enable-loadable-sqlite-extensions``,
+    as pyenv builds by default, cannot)."""
+    for candidate in (sys.executable, shutil.which("python3.11"), "/usr/bin/python3"):
+        if candidate and Path(candidate).exists() and subprocess.run(
+                [candidate, "-c", "import sqlite3; "
+                 "sqlite3.connect(':memory:').enable_load_extension(True)"],
+                capture_output=True).returncode == 0:
+            return candidate
+    return sys.executable
+
+
 def ensure_venv() -> Path:
     """The peers' virtual environment, created and filled on first use."""
     python = VENV / "bin" / "python"
     if not python.exists():
         print("  creating bench/.peers/venv (pygeoapi, datasette, datasette-geojson)", flush=True)
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        subprocess.run([_python_loading_extensions(), "-m", "venv", str(VENV)], check=True)
     probe = subprocess.run([str(python), "-c", "import pygeoapi, datasette, datasette_geojson"],
                            capture_output=True)
     if probe.returncode != 0:

@@ -26,10 +26,10 @@ __all__ = ["PlaceFilter", "PlacePage", "bounds_of", "cluster_places", "count_pla
            "find_places", "get_place", "page_features", "plan", "warm"]
 
 SQL = SqlPath()
-NEAREST = NearestPath()
-SEARCH = SearchPath()
 RANK = RankPath()
-CLUSTERS = ClusterPath(SQL)
+NEAREST = NearestPath(RANK.masks)  # one mask per filter serves lists, near me and clusters
+SEARCH = SearchPath()
+CLUSTERS = ClusterPath(SQL, RANK.masks)
 FEATURES = FeaturePath(SQL, RANK)
 
 # In the order the planner tries them; the SQL path comes last and answers all.

@@ -95,11 +95,6 @@ class PlaceFilter:
         """A copy with ``changes`` (the paths narrow or widen a filter this way)."""
         return replace(self, **changes)
 
-    def places_key(self) -> str:
-        """Which places match, whatever the view: the filter without its bbox and its page
-        (limit, offset, order), for the masks and aggregates the paths remember."""
-        return repr(self.but(bbox=None, limit=0, offset=0, sort=None))
-
     def search_box(self) -> tuple[float, float, float, float] | None:
         """The box every match lies in: ``bbox``, narrowed to the radius box with ``near``."""
         if self.near and self.radius_km:

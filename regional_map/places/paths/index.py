@@ -13,7 +13,7 @@ import sqlite3
 import numpy as np
 
 from regional_map.db.functions import EARTH_RADIUS_M, haversine_m
-from regional_map.places.filters import PlaceFilter, active_filters
+from regional_map.places.filters import PlaceFilter
 from regional_map.places.paths.base import (
     MAX_CLUSTER_ZOOM,
     MAX_SINGLE_POINTS,
@@ -23,6 +23,7 @@ from regional_map.places.paths.base import (
     cell_shift,
 )
 from regional_map.places.paths.cells import CellCache, in_view
+from regional_map.places.paths.masks import MaskCache, maskable, matching_mask, places_key
 from regional_map.places.paths.sql import SqlPath, with_distance
 from regional_map.places.pointindex import PointIndex, point_index
 from regional_map.places.rows import places_by_name, places_by_nums
@@ -32,28 +33,6 @@ _MARGIN = 32  # extra nearest candidates measured exactly, to settle the page's 
 # Up to this zoom (a province or wider) views are clustered from per-cell aggregates: few
 # cells, many places each. Closer views hold few places and group them directly.
 CELL_ZOOM = 11
-
-
-def maskable(f: PlaceFilter) -> bool:
-    """Whether every filter ``f`` uses can be applied to the point index."""
-    return all(d.mask is not None for d in active_filters(f))
-
-
-def matching_rows(index: PointIndex, f: PlaceFilter) -> np.ndarray:
-    """The index rows that pass ``f`` (in no particular order); ``f`` must be maskable."""
-    rows = index.all_rows()
-    # The box first: on every row it is a binary search and slices; the others then narrow
-    # the few rows of the view instead of every place.
-    for declaration in sorted(active_filters(f), key=lambda d: d.name != "bbox"):
-        rows = declaration.mask(index, rows, f)
-    return rows
-
-
-def matching_mask(index: PointIndex, f: PlaceFilter) -> np.ndarray:
-    """:func:`matching_rows` as a mask over every row."""
-    mask = np.zeros(len(index.nums), bool)
-    mask[matching_rows(index, f)] = True
-    return mask
 
 
 def cluster_rows(index: PointIndex, rows: np.ndarray, shift: int) -> tuple[list[dict], list[int]]:
@@ -91,9 +70,10 @@ class ClusterPath(AnswerPath):
 
     name = "index"
 
-    def __init__(self, sql: SqlPath):
+    def __init__(self, sql: SqlPath, masks: MaskCache | None = None):
         self.sql = sql
         self.cells = CellCache()
+        self.masks = masks or MaskCache()
 
     def can_cluster(self, f: PlaceFilter) -> bool:
         return maskable(f)
@@ -106,7 +86,7 @@ class ClusterPath(AnswerPath):
             answer = self._from_cells(conn, index, f, zoom)
             if answer is not None:
                 return answer
-        rows = matching_rows(index, f)
+        rows = self.masks.rows(index, f)
         total = len(rows)
         if total <= SINGLE_POINTS_BELOW or zoom >= MAX_CLUSTER_ZOOM:
             # Exactly the SQL path's list (by name, at most MAX_SINGLE_POINTS), from the
@@ -130,7 +110,7 @@ class ClusterPath(AnswerPath):
         None when the view holds few places (they are listed one by one, as SQL lists them)."""
         base = f.but(bbox=None)
         shift = cell_shift(zoom)
-        cells = self.cells.get(index, f.places_key(), shift, lambda: matching_mask(index, base))
+        cells = self.cells.get(index, places_key(f), shift, lambda: matching_mask(index, base))
         stats, first = in_view(index, cells, f.bbox)
         counts = stats[0].astype(np.int64)
         total = int(counts.sum())
@@ -160,6 +140,9 @@ class NearestPath(AnswerPath):
 
     name = "nearest"
 
+    def __init__(self, masks: MaskCache | None = None):
+        self.masks = masks or MaskCache()
+
     def can_find(self, f: PlaceFilter) -> bool:
         return bool(f.near and f.radius_km) and f.effective_sort() == "distance" and \
             maskable(f.but(near=None, radius_km=None, bbox=f.search_box()))
@@ -182,7 +165,7 @@ class NearestPath(AnswerPath):
     def _page(self, index: PointIndex, f: PlaceFilter) -> tuple[int, list[int]] | None:
         lat, lon = f.near
         radius = f.radius_km * 1000
-        rows = matching_rows(index, f.but(near=None, radius_km=None, bbox=f.search_box()))
+        rows = self.masks.rows(index, f.but(near=None, radius_km=None, bbox=f.search_box()))
         rows = np.sort(rows)  # SQL breaks ties by num, which starts from row order
         approx = _distances(index, rows, lat, lon)
         inside = approx <= radius * (1 + _SLACK)

@@ -12,56 +12,16 @@ as the SQL path, page after page.
 from __future__ import annotations
 
 import sqlite3
-import threading
 
 import numpy as np
 
 from regional_map.places.filters import PlaceFilter
 from regional_map.places.paths.base import AnswerPath, PlacePage
-from regional_map.places.paths.index import maskable, matching_mask, matching_rows
+from regional_map.places.paths.masks import MaskCache, maskable, matching_rows
 from regional_map.places.pointindex import PointIndex, box32, point_index
 from regional_map.places.rows import places_by_nums
 
 RANKED_SORTS = ("name", "updated")
-
-
-MAX_MASKS = 8  # filters (without their bbox) per worker: the map asks a handful
-
-
-class MaskCache:
-    """The rows matching the last filters asked without their bbox, as masks, per store
-    state: a view then costs its box test and one lookup, whatever else it filters on.
-
-    Each mask is kept twice: by row (to test rows in any order) and in the index's longitude
-    order, where a view's candidates are one contiguous slice: counting or listing a view's
-    matches then reads slices only (no gathers), ~1 ns a candidate.
-    """
-
-    def __init__(self) -> None:
-        self._found: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
-        self._lock = threading.Lock()
-
-    def rows(self, index: PointIndex, f: PlaceFilter) -> np.ndarray:
-        """:func:`matching_rows` of ``f`` (in no particular order)."""
-        if not f.bbox:
-            return matching_rows(index, f)
-        return index.in_box_where(f.bbox, self.masks(index, f)[1])
-
-    def masks(self, index: PointIndex, f: PlaceFilter) -> tuple[np.ndarray, np.ndarray]:
-        """The rows matching ``f`` without its bbox: (mask by row, mask in longitude order)."""
-        base = f.but(bbox=None)
-        key = (index.key, f.places_key())
-        found = self._found.get(key)
-        if found is None:
-            mask = matching_mask(index, base)
-            found = (mask, mask[index.by_minlon])
-            with self._lock:
-                for old in [k for k in self._found if k[0] != index.key]:
-                    del self._found[old]
-                while len(self._found) >= MAX_MASKS:
-                    del self._found[next(iter(self._found))]
-                self._found[key] = found
-        return found
 
 
 def ranked_page(index: PointIndex, f: PlaceFilter,

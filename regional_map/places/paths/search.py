@@ -19,7 +19,7 @@ import numpy as np
 
 from regional_map.places.filters import PlaceFilter
 from regional_map.places.paths.base import AnswerPath, PlacePage
-from regional_map.places.paths.index import maskable, matching_mask
+from regional_map.places.paths.masks import maskable, matching_mask
 from regional_map.places.pointindex import PointIndex, point_index
 from regional_map.places.rows import places_by_nums
 
