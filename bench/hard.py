@@ -87,6 +87,24 @@ def first_requests(db: Path, places) -> dict:
     return {"startup_s": round(startup, 2), "first_ms": first, "warm_ms": warm}
 
 
+def first_map_views(port: int, places) -> list[dict]:
+    """The first map view in Chromium (region and street zoom), when Chromium is installed."""
+    import shutil
+
+    if not shutil.which("chromium"):
+        print("  first view skipped: no chromium", flush=True)
+        return []
+    from .browser import first_views
+
+    street = places[0]
+    views = first_views(f"http://127.0.0.1:{port}",
+                        {"region": "", "street": f"#16/{street['lat']:.5f}/{street['lon']:.5f}"})
+    for view in views:
+        print(f"  first view {view['view']:7} {view['ms_to_markers']} ms to the first marker, "
+              f"{view['kb_transferred']} KB in {view['requests']} requests", flush=True)
+    return views
+
+
 def count_check(port: int, floor_port: int, boxes) -> list[dict]:
     """numberMatched of Regional Map and the number of features of the floor, per box."""
     checked = []
@@ -131,6 +149,7 @@ def run(size: int, *, seed: int, duration: float, concurrency: int, peers: bool)
             print(f"  {name:14} p50 {load.median_ms:7.2f} ms  p95 {load.p95_ms:7.2f} ms"
                   f"  {load.req_per_s:8.1f} req/s  {load.mean_bytes:8d} B  errors {load.errors}",
                   flush=True)
+        result["first_view"] = first_map_views(server.port, places)
     if peers:
         result["peers"] = compare_hard(db, boxes, duration=duration, concurrency=concurrency)
     return result

@@ -23,7 +23,7 @@ from regional_map.places.rows import place_from_row, places_from_rows, rows_by_n
 
 # Text kept per worker, all encodings together: at a million places a worker cannot keep
 # every feature (~600 bytes each), and the pages asked again are a small part of them.
-MAX_BYTES = 24 * 2**20
+MAX_BYTES = 20 * 2**20
 MAX_ENCODINGS = 8  # a worker serves one store in a few languages and shapes
 
 

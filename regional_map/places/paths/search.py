@@ -24,9 +24,9 @@ from regional_map.places.pointindex import PointIndex, point_index
 from regional_map.places.rows import places_by_nums
 
 MAX_EXPRESSIONS = 128
-# Ranked rows kept per worker, all expressions together (4 bytes each): at a million places a
+# Ranked rows kept per worker, all expressions together (4 bytes each, 16 MB): at a million places a
 # product word matches 100,000 of them.
-MAX_RANKED_ROWS = 6_000_000
+MAX_RANKED_ROWS = 4_000_000
 
 
 class SearchPath(AnswerPath):
