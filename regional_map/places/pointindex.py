@@ -63,7 +63,6 @@ class PointIndex:
     # The other three bounds in the same order (contiguous: a view's candidates are a slice).
     sorted_bounds: np.ndarray = field(default_factory=lambda: np.zeros((3, 0), np.float32))
     touched: int | None = None  # the last places_touched entry this index includes
-    _by_zoom: dict[int, np.ndarray] = field(default_factory=dict)
     _by_rank: dict[str, np.ndarray] = field(default_factory=dict)
     _open_by_minute: dict[int, np.ndarray] = field(default_factory=dict)
 
@@ -160,15 +159,13 @@ class PointIndex:
         return mask
 
     def cells(self, shift: int) -> tuple[np.ndarray, np.ndarray]:
-        """Rows ordered by their cell at this shift, and the cell key of each ordered row."""
-        order = self._by_zoom.get(shift)
-        if order is None:
-            order = np.argsort(self.cell_keys(self.all_rows(), shift),
-                               kind="stable").astype(np.int32)
-            while len(self._by_zoom) >= MAX_ZOOMS:  # 4 bytes a place each: keep a few
-                self._by_zoom.pop(next(iter(self._by_zoom)), None)
-            self._by_zoom[shift] = order
-        return order, self.cell_keys(order, shift)  # keys again: cheaper than keeping them
+        """Rows ordered by their cell at this shift, and the cell key of each ordered row.
+
+        Not kept: the per-cell aggregates built from them are (``paths/cells.py``), and at a
+        million places each zoom's order would hold 4 MB of every worker."""
+        keys = self.cell_keys(self.all_rows(), shift)
+        order = np.argsort(keys, kind="stable").astype(np.int32)
+        return order, keys[order]
 
     def cell_keys(self, rows: np.ndarray, shift: int) -> np.ndarray:
         """The cluster cell of each of ``rows`` at ``shift`` (as SQL's GROUP BY key)."""
@@ -195,7 +192,6 @@ def box32(box: tuple[float, float, float, float]) -> tuple[np.float32, ...]:
 
 
 MAX_STORES = 4
-MAX_ZOOMS = 12  # cell orders kept per index: the zooms clustered from cell aggregates
 _CACHE: dict[str, PointIndex] = {}
 _CACHE_LOCK = threading.Lock()
 
