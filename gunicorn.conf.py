@@ -14,9 +14,22 @@ import time
 WARM_SEARCH_BUDGET_S = 10.0
 
 
+def _return_large_blocks_to_the_system():
+    """glibc raises its mmap threshold after big frees, so later array temporaries (a
+    million-place view's masks and sorts) stay in the heap it keeps: fix it at 1 MB."""
+    try:
+        import ctypes
+        import ctypes.util
+
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt(-3, 1 << 20)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
 def post_worker_init(worker):
     """Load the store's point index in each new worker before it takes requests, then warm
     the search in the background (it must not delay the worker's start)."""
+    _return_large_blocks_to_the_system()
     app = worker.wsgi
     try:
         from regional_map.places.engine import warm

@@ -20,6 +20,7 @@ from regional_map.places.paths.index import ClusterPath, NearestPath
 from regional_map.places.paths.rank import RankPath
 from regional_map.places.paths.search import SearchPath
 from regional_map.places.paths.sql import SqlPath
+from regional_map.places.pointindex import give_back_freed_memory
 from regional_map.places.rows import get_place
 
 __all__ = ["PlaceFilter", "PlacePage", "bounds_of", "cluster_places", "count_places",
@@ -153,4 +154,6 @@ def warm(conn: sqlite3.Connection, words: list[str] | None = None,
             "AS top ON top.product_code = p.code ORDER BY top.n DESC", (WARM_PRODUCTS,))
             for w in row]
     expressions = list(dict.fromkeys(e for e in (fts_expression(w) for w in words) if e))
-    return SEARCH.warm(conn, expressions, budget_s)
+    ranked = SEARCH.warm(conn, expressions, budget_s)
+    give_back_freed_memory()  # the sorts' temporaries, not needed again
+    return ranked

@@ -254,16 +254,17 @@ def _refresh(conn: sqlite3.Connection, old: PointIndex | None) -> PointIndex | N
         if old is None:  # a worker's first load: the saved index, when it is current
             saved = indexfile.load(conn, key, touched)
             if saved is not None:
+                give_back_freed_memory()  # the file's read buffers
                 return PointIndex(**saved)
         index = _load(conn, key, touched)
         indexfile.save(conn, index)
-        _give_back_freed_memory()
+        give_back_freed_memory()
         return index
 
 
-def _give_back_freed_memory() -> None:
-    """Return the heap that a full load's row tuples used to the system (glibc keeps it:
-    ~110 MB of a worker's RSS at a million places)."""
+def give_back_freed_memory() -> None:
+    """Return freed heap to the system (glibc keeps it): after a full load, the row tuples'
+    ~110 MB of a worker's RSS at a million places; after a warm-up, its temporaries."""
     try:
         ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: the memory is reused by later requests
