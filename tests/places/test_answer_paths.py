@@ -234,18 +234,18 @@ def test_wide_views_cluster_from_cell_aggregates_as_sql_groups(conn, f, zoom):
 
 def test_one_aggregate_serves_every_view_of_a_zoom(conn):
     cache = engine.CLUSTERS.cells
-    cache._found.clear()
+    cache._found._found.clear()
     for box in BOXES:
         engine.CLUSTERS.cluster(conn, PlaceFilter(bbox=box), 8)
-    assert len(cache._found) == 1
+    assert len(cache._found._found) == 1
 
 
 def test_views_of_one_filter_share_its_remembered_mask(conn):
-    engine.RANK.masks._found.clear()
+    engine.RANK.masks._found._found.clear()
     for box in BOXES:
         f = PlaceFilter(bbox=box, kinds=("farm_shop",), limit=20)
         assert engine.RANK.find(conn, f).items == engine.SQL.find(conn, f).items
-    assert len(engine.RANK.masks._found) == 1
+    assert len(engine.RANK.masks._found._found) == 1
 
 
 WIDE_CASES = [f.but(bbox=f.bbox or BOXES[0]) for f in FILTER_CASES

@@ -4,6 +4,7 @@ provider interface): what it can answer, and the answer, or None to let the next
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -66,3 +67,28 @@ class AnswerPath:
                  encode: Encode) -> tuple[int, list[str]] | None:
         """(total, encoded GeoJSON features of the page) of :meth:`find`."""
         return None
+
+
+class IndexMemo:
+    """Values derived from one state of the point index, the last ``size`` of them; keys
+    begin with the index's key, and a value of another state is forgotten on the next
+    store. Readers never wait: two threads may derive the same value once each."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._found: dict[tuple, object] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, make: Callable[[], object]):
+        """The value of ``key``, made by ``make()`` when it is not remembered."""
+        found = self._found.get(key)
+        if found is None:
+            found = make()
+            with self._lock:
+                for old in [k for k in self._found if k[0] != key[0]]:
+                    del self._found[old]
+                while len(self._found) >= self.size:
+                    del self._found[next(iter(self._found))]
+                self._found[key] = found
+        return found
+

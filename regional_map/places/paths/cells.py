@@ -11,11 +11,11 @@ singles are those of SQL's ``GROUP BY`` (the parity tests compare them).
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import numpy as np
 
+from regional_map.places.paths.base import IndexMemo
 from regional_map.places.pointindex import PointIndex, box32
 
 MAX_AGGREGATES = 8  # (filter, zoom) pairs per worker; the map asks a handful
@@ -93,20 +93,10 @@ class CellCache:
     """The aggregates of the last (index, filter, zoom) questions of this worker."""
 
     def __init__(self) -> None:
-        self._found: dict[tuple, Cells] = {}
-        self._lock = threading.Lock()
+        self._found = IndexMemo(MAX_AGGREGATES)
 
     def get(self, index: PointIndex, question: str, shift: int, mask) -> Cells:
         """The cells of ``question`` (a filter without its bbox) at ``shift``; ``mask()``
         gives its rows when they must be grouped."""
-        key = (index.key, question, shift)
-        found = self._found.get(key)
-        if found is None:
-            found = aggregate(index, mask(), shift)
-            with self._lock:
-                for old in [k for k in self._found if k[0] != index.key]:
-                    del self._found[old]
-                while len(self._found) >= MAX_AGGREGATES:
-                    del self._found[next(iter(self._found))]
-                self._found[key] = found
-        return found
+        return self._found.get((index.key, question, shift),
+                               lambda: aggregate(index, mask(), shift))

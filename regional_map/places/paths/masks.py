@@ -7,11 +7,10 @@ narrow the table.
 
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 
 from regional_map.places.filters import PlaceFilter, active_filters
+from regional_map.places.paths.base import IndexMemo
 from regional_map.places.pointindex import PointIndex
 
 
@@ -57,8 +56,7 @@ class MaskCache:
     """
 
     def __init__(self) -> None:
-        self._found: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
-        self._lock = threading.Lock()
+        self._found = IndexMemo(MAX_MASKS)
 
     def rows(self, index: PointIndex, f: PlaceFilter) -> np.ndarray:
         """:func:`matching_rows` of ``f`` (in no particular order)."""
@@ -68,16 +66,8 @@ class MaskCache:
 
     def masks(self, index: PointIndex, f: PlaceFilter) -> tuple[np.ndarray, np.ndarray]:
         """The rows matching ``f`` without its bbox: (mask by row, mask in longitude order)."""
-        base = f.but(bbox=None)
-        key = (index.key, places_key(f))
-        found = self._found.get(key)
-        if found is None:
-            mask = matching_mask(index, base)
-            found = (mask, mask[index.by_minlon])
-            with self._lock:
-                for old in [k for k in self._found if k[0] != index.key]:
-                    del self._found[old]
-                while len(self._found) >= MAX_MASKS:
-                    del self._found[next(iter(self._found))]
-                self._found[key] = found
-        return found
+        def make() -> tuple[np.ndarray, np.ndarray]:
+            mask = matching_mask(index, f.but(bbox=None))
+            return mask, mask[index.by_minlon]
+
+        return self._found.get((index.key, places_key(f)), make)
