@@ -86,3 +86,33 @@ def test_answers_are_compressed_when_asked_over_http(live_server):
         raw = response.read()
     body = json.loads(gzip.decompress(raw))
     assert body["numberReturned"] > 0 and len(raw) < len(gzip.decompress(raw)) / 2
+
+
+def test_near_me_from_cached_features_is_the_page_built_afresh(client):
+    near = "near=50.88,4.7&radius_km=15&limit=30"
+    for extra in ("", "&properties=name,distance_m", "&properties=name", "&shape=compact"):
+        for _ in range(2):  # built, then from the cache
+            cached = client.get(f"/api/places?{near}{extra}").get_json()
+            fresh = client.get(f"/api/places?{near}{extra}&format=json").get_json()
+            assert cached["numberMatched"] == fresh["numberMatched"] > 30
+            for feature, item in zip(cached["features"], fresh["items"], strict=True):
+                assert feature["id"] == item.get("id", feature["id"])  # properties= may omit it
+                assert feature["geometry"]["coordinates"] == [item["lon"], item["lat"]]
+                props = {k: v for k, v in item.items() if k not in ("lat", "lon")}
+                if extra == "&shape=compact":
+                    assert set(feature["properties"]) == {"name", "kind"}
+                else:
+                    assert feature["properties"] == props, extra
+    distances = [f["properties"]["distance_m"] for f in client.get(
+        f"/api/places?{near}").get_json()["features"]]
+    assert distances == sorted(distances) and distances[0] >= 0
+
+
+def test_a_property_appended_to_an_encoded_feature_is_valid_json():
+    from regional_map.web.jsontext import with_property
+
+    for feature in ({"type": "Feature", "id": "a", "properties": {"name": "x"}},
+                    {"type": "Feature", "id": "b", "properties": {}}):
+        for text in (json.dumps(feature, separators=(",", ":")), json.dumps(feature, indent=2)):
+            assert json.loads(with_property(text, "distance_m", "12")) == \
+                {**feature, "properties": {**feature["properties"], "distance_m": 12}}

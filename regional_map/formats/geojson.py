@@ -36,6 +36,15 @@ def place_properties(place: dict, lang: str = "en", only: Collection[str] | None
     return props
 
 
+def shows_property(name: str, shape: str = "full",
+                   only: Collection[str] | None = None) -> bool:
+    """Whether a feature of ``shape`` with the selection ``only`` carries property ``name``
+    when the place has it."""
+    if shape == "compact":
+        return name in COMPACT_PROPERTIES
+    return only is None or name in only
+
+
 def place_feature(place: dict, lang: str = "en", *, shape: str = "full",
                   only: Collection[str] | None = None, lean: bool = False) -> dict[str, Any]:
     """``place`` as a Feature: every property (``lean``: with a value), the properties named
@@ -46,7 +55,7 @@ def place_feature(place: dict, lang: str = "en", *, shape: str = "full",
             props["name"] = shown_name(place, lang)
     else:
         props = place_properties(place, lang, only, lean=lean)
-    return {
+    return {  # the properties last: cached features get a distance appended (jsontext)
         "type": "Feature",
         "id": place["id"],
         "geometry": {"type": "Point", "coordinates": [place["lon"], place["lat"]]},

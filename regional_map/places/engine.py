@@ -14,7 +14,7 @@ from regional_map.model import shown_name
 from regional_map.places.filters import PlaceFilter
 from regional_map.places.fts import fts_expression
 from regional_map.places.fuzzy import corrected_expression
-from regional_map.places.paths.base import AnswerPath, Encode, PlacePage
+from regional_map.places.paths.base import AnswerPath, Encode, EncodedPage, PlacePage
 from regional_map.places.paths.features import FeaturePath
 from regional_map.places.paths.index import ClusterPath, NearestPath
 from regional_map.places.paths.rank import RankPath
@@ -23,15 +23,15 @@ from regional_map.places.paths.sql import SqlPath
 from regional_map.places.pointindex import give_back_freed_memory
 from regional_map.places.rows import get_place
 
-__all__ = ["PlaceFilter", "PlacePage", "bounds_of", "cluster_places", "count_places",
+__all__ = ["EncodedPage", "PlaceFilter", "PlacePage", "bounds_of", "cluster_places", "count_places",
            "find_places", "get_place", "page_features", "plan", "warm"]
 
 SQL = SqlPath()
 RANK = RankPath()
 NEAREST = NearestPath(RANK.masks)  # one mask per filter serves lists, near me and clusters
-SEARCH = SearchPath()
+SEARCH = SearchPath(RANK.masks)
 CLUSTERS = ClusterPath(SQL, RANK.masks)
-FEATURES = FeaturePath(SQL, RANK)
+FEATURES = FeaturePath(SQL, RANK, NEAREST, SEARCH)
 
 # In the order the planner tries them; the SQL path comes last and answers all.
 FIND_PATHS: tuple[AnswerPath, ...] = (NEAREST, SEARCH, RANK, SQL)
@@ -106,9 +106,10 @@ def _cluster(conn: sqlite3.Connection, f: PlaceFilter, zoom: int) -> dict:
 
 
 def page_features(conn: sqlite3.Connection, f: PlaceFilter, key: str,
-                  encode: Encode, shallow: bool = False) -> tuple[int, list[str]] | None:
-    """(total, encoded features of the page) of ``find_places(conn, f)``, from cached text;
-    None when the page must be built afresh (near me, text search, opening hours).
+                  encode: Encode, shallow: bool = False) -> EncodedPage | None:
+    """The page of ``find_places(conn, f)`` as encoded features, from cached text (near me:
+    with each one's distance beside it); None when the page must be built afresh (opening
+    hours, filters the index cannot apply, a search that finds nothing as typed).
 
     ``encode`` turns a place into its text; ``key`` names that encoding (language, shape);
     ``shallow``: ``encode`` reads only the place's own columns (not products, municipality).

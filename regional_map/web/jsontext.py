@@ -27,3 +27,17 @@ def feature_collection_text(dumps: Callable[[dict], str], features: list[str],
     if not empty.endswith("[]}"):
         raise ValueError("a feature collection must end with its features")
     return empty[:-2] + ",".join(features) + "]}"
+
+
+def with_property(feature: str, name: str, value_text: str) -> str:
+    """An encoded Feature with one more property (``value_text``: its JSON) after the others.
+
+    The features of :func:`regional_map.formats.geojson.place_feature` end with their
+    properties, so the text ends with the properties' closing brace, then the feature's.
+    """
+    body = feature.rstrip()
+    if not body.endswith("}") or not body[:-1].rstrip().endswith("}"):
+        raise ValueError("a feature must end with its properties")
+    properties = body[:-1].rstrip()[:-1].rstrip()
+    comma = "" if properties.endswith("{") else ","
+    return f'{properties}{comma}"{name}":{value_text}}}}}'

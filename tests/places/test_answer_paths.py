@@ -126,14 +126,45 @@ def test_every_path_that_can_cluster_answers_what_sql_answers(conn, f, zoom):
     assert shown == expected["total"] or expected["total"] > 5000
 
 
-@pytest.mark.parametrize("f", [f for f in FILTER_CASES if engine.FEATURES.can_encode(f)][:40],
-                         ids=lambda f: repr(f)[:90])
+@pytest.mark.parametrize("f", [f for f in FILTER_CASES if engine.FEATURES.can_encode(f)
+                               and not f.near and not f.fts()][:40], ids=lambda f: repr(f)[:90])
 def test_cached_features_are_the_sql_page_encoded(conn, f):
     expected = engine.SQL.find(conn, f)
     for _ in range(2):  # built, then from the cache
-        total, texts = engine.page_features(conn, f, "test", json.dumps)
-        assert total == expected.total
-        assert texts == [json.dumps(p) for p in expected.items]
+        page = engine.page_features(conn, f, "test", json.dumps)
+        assert page.total == expected.total
+        assert page.features == [json.dumps(p) for p in expected.items]
+        assert page.distances_m is None
+
+
+_NEAR_AND_TEXT = [f for f in FILTER_CASES if (f.near or f.fts()) and engine.FEATURES.can_encode(f)]
+
+
+@pytest.mark.parametrize("f", _NEAR_AND_TEXT[:40], ids=lambda f: repr(f)[:90])
+def test_cached_near_and_search_features_are_the_sql_page_with_its_distances(conn, f):
+    expected = engine.SQL.find(conn, f)
+    for _ in range(2):  # built, then from the cache
+        page = engine.page_features(conn, f, "test", json.dumps)
+        if expected.total == 0 and f.fts():
+            assert page is None  # the engine's typo widening answers, not the cache
+            continue
+        assert page.total == expected.total
+        without_distance = [{k: v for k, v in p.items() if k != "distance_m"}
+                            for p in expected.items]
+        assert page.features == [json.dumps(p) for p in without_distance]
+        if f.near:
+            assert [round(d) for d in page.distances_m] == \
+                [p["distance_m"] for p in expected.items]
+        else:
+            assert page.distances_m is None
+
+
+def test_near_and_search_pages_come_from_the_cached_features():
+    assert engine.FEATURES.can_encode(PlaceFilter(near=POINTS[0], radius_km=25))
+    assert engine.FEATURES.can_encode(PlaceFilter(q="eieren"))
+    assert not engine.FEATURES.can_encode(PlaceFilter(q="eieren", payment=("cash",)))
+    assert not engine.FEATURES.can_encode(PlaceFilter(near=POINTS[0], radius_km=25,
+                                                      open_at=TUESDAY_11H))
 
 
 @pytest.mark.parametrize("f", [
@@ -206,10 +237,10 @@ def test_the_rank_path_follows_a_rename_at_once(tmp_path, demo_db_path):
                          ids=lambda f: repr(f)[:90])
 def test_shallow_cached_features_are_the_sql_page_too(conn, f):
     expected = engine.SQL.find(conn, f)
-    total, texts = engine.page_features(conn, f, "shallow-test",
-                                        lambda p: f'{p["id"]}|{p["name"]}', shallow=True)
-    assert total == expected.total
-    assert texts == [f'{p["id"]}|{p["name"]}' for p in expected.items]
+    page = engine.page_features(conn, f, "shallow-test",
+                                lambda p: f'{p["id"]}|{p["name"]}', shallow=True)
+    assert page.total == expected.total
+    assert page.features == [f'{p["id"]}|{p["name"]}' for p in expected.items]
 
 
 @pytest.mark.parametrize("f", [PlaceFilter(bbox=b) for b in BOXES] + [

@@ -34,6 +34,17 @@ class PlacePage:
     corrected: bool = False  # found only by allowing a typo in the search words
 
 
+@dataclass
+class EncodedPage:
+    """A page as encoded features, the total matched, and (near me) each one's distance in
+    metres as SQL measures it (unrounded), for the caller to add to its text: the text of a
+    place is the same from any point."""
+
+    total: int
+    features: list[str]
+    distances_m: list[float] | None = None
+
+
 Encode = Callable[[dict], str]
 
 
@@ -63,9 +74,10 @@ class AnswerPath:
     def can_encode(self, f: PlaceFilter) -> bool:
         return False
 
-    def features(self, conn: sqlite3.Connection, f: PlaceFilter, lang: str,
-                 encode: Encode) -> tuple[int, list[str]] | None:
-        """(total, encoded GeoJSON features of the page) of :meth:`find`."""
+    def features(self, conn: sqlite3.Connection, f: PlaceFilter, key: str,
+                 encode: Encode, shallow: bool = False) -> EncodedPage | None:
+        """The page of :meth:`find` as features encoded by ``encode`` (``key`` names the
+        encoding)."""
         return None
 
 

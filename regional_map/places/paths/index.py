@@ -29,7 +29,6 @@ from regional_map.places.pointindex import PointIndex, point_index
 from regional_map.places.rows import places_by_name, places_by_nums
 
 _SLACK = 1e-6  # relative: numpy's and math's haversine agree far better than this
-_MARGIN = 32  # extra nearest candidates measured exactly, to settle the page's order
 # Up to this zoom (a province or wider) views are clustered from per-cell aggregates: few
 # cells, many places each. Closer views hold few places and group them directly.
 CELL_ZOOM = 11
@@ -134,9 +133,10 @@ def _distances(index: PointIndex, rows: np.ndarray, lat: float, lon: float) -> n
 
 
 class NearestPath(AnswerPath):
-    """Near me: numpy measures every candidate at once; only the places that decide the
-    answer (the page, and any place within a hair of the radius) are measured again with the
-    very function SQL uses, so the page, its order and the total are those of SQL."""
+    """Near me: numpy measures every candidate at once; only the places whose order numpy
+    cannot settle (within a hair of the radius, or of another place on the page) are
+    measured again with the very function SQL uses, so the page, its order and the total
+    are those of SQL."""
 
     name = "nearest"
 
@@ -147,26 +147,29 @@ class NearestPath(AnswerPath):
         return bool(f.near and f.radius_km) and f.effective_sort() == "distance" and \
             maskable(f.but(near=None, radius_km=None, bbox=f.search_box()))
 
+    def page(self, conn: sqlite3.Connection,
+             f: PlaceFilter) -> tuple[int, list[int], list[float]] | None:
+        """(total, nums of the page, their distances in metres as SQL measures them), or
+        None without an index."""
+        index = point_index(conn)
+        return None if index is None else self._page(index, f)
+
     def find(self, conn: sqlite3.Connection, f: PlaceFilter, *,
              count: bool = True) -> PlacePage | None:
-        index = point_index(conn)
-        if index is None:
-            return None
-        found = self._page(index, f)
+        found = self.page(conn, f)
         if found is None:
             return None
-        total, nums = found
+        total, nums, _ = found
         items = places_by_nums(conn, nums)
         if items is None:  # the store changed under us: let SQL answer
             return None
         return PlacePage(total if count else len(items), with_distance(items, f), f.limit,
                          f.offset)
 
-    def _page(self, index: PointIndex, f: PlaceFilter) -> tuple[int, list[int]] | None:
+    def _page(self, index: PointIndex, f: PlaceFilter) -> tuple[int, list[int], list[float]]:
         lat, lon = f.near
         radius = f.radius_km * 1000
         rows = self.masks.rows(index, f.but(near=None, radius_km=None, bbox=f.search_box()))
-        rows = np.sort(rows)  # SQL breaks ties by num, which starts from row order
         approx = _distances(index, rows, lat, lon)
         inside = approx <= radius * (1 + _SLACK)
         rows, approx = rows[inside], approx[inside]
@@ -178,24 +181,40 @@ class NearestPath(AnswerPath):
                 keep[i] = haversine_m(index.lat[r], index.lon[r], lat, lon) <= radius
             rows, approx = rows[keep], approx[keep]
         total = len(rows)
-        want = f.offset + f.limit
-        if want < total:
-            take = np.argpartition(approx, min(want + _MARGIN, total - 1))[:want + _MARGIN]
+        want = min(f.offset + f.limit, total)
+        if want == 0:
+            return total, [], []
+        # Every place that can be on the page: the ``want`` nearest by numpy, and any place
+        # within a hair of the farthest of them (places sharing a point tie by the dozen).
+        nearest = np.argpartition(approx, want - 1)[:want] if want < total else np.arange(total)
+        limit = approx[nearest].max() * (1 + 2 * _SLACK) + 1e-6
+        close = np.flatnonzero(approx <= limit)
+        rows, approx = rows[close], approx[close]
+        order = np.lexsort((index.nums[rows], approx))
+        rows, approx = rows[order], approx[order]
+        return total, *_settled(index, rows, approx, lat, lon, f.offset, want)
+
+
+def _settled(index: PointIndex, rows: np.ndarray, approx: np.ndarray, lat: float, lon: float,
+             offset: int, want: int) -> tuple[list[int], list[float]]:
+    """Page ``offset:want`` of ``rows`` (sorted by numpy's distance, then num) in SQL's order.
+
+    numpy's and math's distances differ far less than ``_SLACK``, so numpy orders two places
+    exactly as SQL does unless they lie within ``_SLACK`` of each other: such runs are
+    measured with SQL's function and sorted again (places on the very same point tie
+    exactly, as they do in SQL, and keep their order by num)."""
+    nums = index.nums[rows].tolist()
+    lats, lons = index.lat[rows].tolist(), index.lon[rows].tolist()
+    gaps = np.flatnonzero(approx[1:] > approx[:-1] * (1 + 2 * _SLACK) + 1e-6) + 1
+    starts = [0, *gaps.tolist()]
+    ends = [*starts[1:], len(nums)]
+    keyed: list[tuple[float, int, int]] = []  # (distance, num, position)
+    for start, end in zip(starts, ends, strict=True):
+        run = range(start, end)
+        if end - start > 1 and len({(lats[i], lons[i]) for i in run}) > 1:
+            keyed += sorted((haversine_m(lats[i], lons[i], lat, lon), nums[i], i) for i in run)
         else:
-            take = np.arange(total)
-        exact = sorted(
-            (haversine_m(index.lat[rows[i]], index.lon[rows[i]], lat, lon),
-             int(index.nums[rows[i]])) for i in take)
-        if want < total and len(take) < total:
-            # A place left out can still belong on the page if numpy puts it within a hair of
-            # the page's last distance: places sharing a point (a postcode's centre) tie by
-            # the dozen. Those are measured exactly too; every other one is farther.
-            outside = np.ones(total, bool)
-            outside[take] = False
-            limit = exact[min(want, len(exact)) - 1][0] * (1 + _SLACK) + 1e-6
-            close = np.flatnonzero(outside & (approx <= limit))
-            if len(close):
-                exact = sorted([*exact, *(
-                    (haversine_m(index.lat[rows[i]], index.lon[rows[i]], lat, lon),
-                     int(index.nums[rows[i]])) for i in close)])
-        return total, [num for _, num in exact[f.offset:want]]
+            keyed += [(None, nums[i], i) for i in run]
+    page = keyed[offset:want]
+    return [num for _, num, _ in page], [
+        haversine_m(lats[i], lons[i], lat, lon) if d is None else d for d, _, i in page]

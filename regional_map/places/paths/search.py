@@ -17,9 +17,10 @@ from collections import OrderedDict
 
 import numpy as np
 
+from regional_map.db.connection import snapshot
 from regional_map.places.filters import PlaceFilter
 from regional_map.places.paths.base import AnswerPath, PlacePage
-from regional_map.places.paths.masks import maskable, matching_mask
+from regional_map.places.paths.masks import MaskCache, maskable, matching_mask
 from regional_map.places.pointindex import PointIndex, point_index
 from regional_map.places.rows import places_by_nums
 
@@ -32,9 +33,10 @@ MAX_RANKED_ROWS = 4_000_000
 class SearchPath(AnswerPath):
     name = "search"
 
-    def __init__(self) -> None:
+    def __init__(self, masks: MaskCache | None = None) -> None:
         self._matches: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+        self.masks = masks or MaskCache()
 
     def can_find(self, f: PlaceFilter) -> bool:
         return (not f.near and bool(f.fts()) and f.effective_sort() == "relevance"
@@ -80,18 +82,30 @@ class SearchPath(AnswerPath):
             self.ranked_rows(conn, index, expression)
         return len(expressions)
 
-    def find(self, conn: sqlite3.Connection, f: PlaceFilter, *,
-             count: bool = True) -> PlacePage | None:
+    def page_nums(self, conn: sqlite3.Connection,
+                  f: PlaceFilter) -> tuple[int, list[int]] | None:
+        """(total, nums of the page), or None when the index or FTS5 cannot answer."""
         index = point_index(conn)
         if index is None:
             return None
-        mask = matching_mask(index, f.but(q="", fts_override=None, sort=None))
         try:
             ranked = self.ranked_rows(conn, index, f.fts())
         except sqlite3.OperationalError:  # an expression FTS5 refuses: SQL reports it
             return None
+        rest = f.but(q="", fts_override=None, sort=None)
+        # Without a view the other filters' mask is remembered (the map's own filters).
+        mask = matching_mask(index, rest) if rest.bbox else self.masks.masks(index, rest)[0]
         rows = ranked[mask[ranked]]
-        items = places_by_nums(conn, index.nums[rows[f.offset:f.offset + f.limit]].tolist())
+        return len(rows), index.nums[rows[f.offset:f.offset + f.limit]].tolist()
+
+    def find(self, conn: sqlite3.Connection, f: PlaceFilter, *,
+             count: bool = True) -> PlacePage | None:
+        with snapshot(conn):  # the ranked matches and the rows of one store state
+            found = self.page_nums(conn, f)
+            if found is None:
+                return None
+            total, nums = found
+            items = places_by_nums(conn, nums)
         if items is None:  # the store changed under us: let SQL answer
             return None
-        return PlacePage(len(rows) if count else len(items), items, f.limit, f.offset)
+        return PlacePage(total if count else len(items), items, f.limit, f.offset)

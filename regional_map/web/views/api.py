@@ -17,6 +17,7 @@ from regional_map.formats.geojson import (
     cluster_feature,
     feature_collection,
     place_feature,
+    shows_property,
 )
 from regional_map.places.directory import hours_line
 from regional_map.places.engine import cluster_places, find_places, page_features
@@ -24,7 +25,7 @@ from regional_map.places.rows import PUBLIC_COLUMNS, get_place
 from regional_map.places.stats import attributions
 from regional_map.web.context import current_language, get_db, settings
 from regional_map.web.errors import ApiError, BadParameter
-from regional_map.web.jsontext import feature_collection_text, jsonify_dumps
+from regional_map.web.jsontext import feature_collection_text, jsonify_dumps, with_property
 from regional_map.web.params import parse_int, parse_place_filter
 from regional_map.web.views import api_extra
 
@@ -130,7 +131,10 @@ def _places_page(f, lang: str, fmt: str, shape: str, only: tuple[str, ...] | Non
         found = page_features(get_db(), f, key, lambda place: dumps(
             place_feature(place, lang, shape=shape, only=only, lean=True)), shallow)
         if found is not None:
-            total, features = found
+            total, features = found.total, found.features
+            if found.distances_m is not None and shows_property("distance_m", shape, only):
+                features = [with_property(text, "distance_m", str(round(d)))
+                            for text, d in zip(features, found.distances_m, strict=True)]
             text = feature_collection_text(
                 dumps, features, numberMatched=total,
                 numberReturned=len(features),
