@@ -49,9 +49,11 @@ def _parse_stamp(text: str) -> datetime | None:
     return parsed.astimezone(UTC).replace(microsecond=0)
 
 
-def last_modified(conn: sqlite3.Connection) -> datetime | None:
-    """When the data last changed (a place edited or a source imported), in UTC."""
-    newest, _count, imported = store_state(conn)
+def last_modified(conn: sqlite3.Connection, state: tuple[str, int, str] | None = None
+                  ) -> datetime | None:
+    """When the data last changed (a place edited or a source imported), in UTC
+    (``state``: the :func:`store_state` the caller has read already)."""
+    newest, _count, imported = state or store_state(conn)
     stamps = [s for s in (_parse_stamp(newest), _parse_stamp(imported)) if s]
     return max(stamps) if stamps else None
 
@@ -73,7 +75,7 @@ def conditional(conn: sqlite3.Connection | None, *extra: object,
     ``conn`` None means the answer does not depend on the store (a static document).
     """
     state: tuple = store_state(conn) if conn is not None else ()
-    modified = last_modified(conn) if conn is not None else None
+    modified = last_modified(conn, state) if conn is not None else None
     query = sorted(request.args.items(multi=True))
     # The day is part of every tag: places drop off the default view as their last
     # confirmation ages (freshness.py), without any change to the data.
