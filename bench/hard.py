@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from regional_map.places.indexfile import forget as forget_point_index
+from regional_map.places.rankfile import forget as forget_rankings
 
 from . import scenarios
 from .generate import WORK_DIR, demo_store
@@ -125,7 +126,8 @@ def run(size: int, *, seed: int, duration: float, concurrency: int, peers: bool)
     result: dict = {"places": size, "import": imported, "boxes": len(boxes), "load": {}}
     print(f"== hard cases, {size:,} places, {len(boxes)} viewports (zoom 8-16 and the region)",
           flush=True)
-    forget_point_index(db)  # the first start after an import: no saved point index yet
+    forget_point_index(db)  # the first start after an import: nothing saved yet
+    forget_rankings(db)
     for case in ("first", "restart"):  # a restart finds the index the first start saved
         result[case] = first_requests(db, places)
         first = result[case]

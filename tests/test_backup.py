@@ -10,6 +10,7 @@ from trust_world import writable_demo
 from regional_map.cli import main
 from regional_map.db.connection import connect
 from regional_map.places.indexfile import index_file
+from regional_map.places.rankfile import rankings_dir
 
 
 def _places(path) -> int:
@@ -49,10 +50,13 @@ def test_restore_replaces_the_store_after_an_integrity_check(demo_db_path, tmp_p
     assert _places(store) == 0
     saved_index = index_file(store)
     saved_index.write_bytes(b"the index of the store being replaced")
+    rankings_dir(store).mkdir()
+    (rankings_dir(store) / "x-y.npy").write_bytes(b"rankings of the store being replaced")
     result = runner.invoke(main, ["--db", str(store), "restore", str(backup), "--yes"])
     assert result.exit_code == 0, result.output
     assert _places(store) == _places(backup) > 1500
     assert not saved_index.exists()  # it described the replaced store
+    assert not rankings_dir(store).exists()
     assert _places(f"{store}.before-restore") == 0  # the replaced store is kept
 
 

@@ -13,6 +13,7 @@ from regional_map.cli.context import settings as _settings
 from regional_map.db import migrations as schema
 from regional_map.db.connection import connect, transaction
 from regional_map.places.indexfile import forget as forget_point_index
+from regional_map.places.rankfile import forget as forget_rankings
 from regional_map.trust.auth import AuthError, create_user
 
 
@@ -132,6 +133,7 @@ def restore_command(file: Path, yes: bool) -> None:
     for suffix in ("-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     forget_point_index(db)  # it described the store being replaced
+    forget_rankings(db)
     tmp.replace(db)
     conn = connect(db)
     try:

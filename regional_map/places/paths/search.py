@@ -5,11 +5,14 @@ FTS terms), and a large store matches thousands of places that FTS5 must rank (b
 must join, count and sort. This path keeps, per worker, the ranked matches of the last searched
 expressions (numpy arrays in the order ``rank, num``) and applies the other filters from the
 point index, so a repeated search costs a mask and a page fetch. The matches belong to one
-store generation: any write drops them. Same total, page and order as the SQL path.
+store generation: any write drops them. Same total, page and order as the SQL path. Ranked
+matches are also saved beside the store (:mod:`regional_map.places.rankfile`): the other
+workers, and the next start, read them instead of ranking again.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -18,6 +21,7 @@ from collections import OrderedDict
 import numpy as np
 
 from regional_map.db.connection import snapshot
+from regional_map.places import rankfile
 from regional_map.places.filters import PlaceFilter
 from regional_map.places.paths.base import AnswerPath, PlacePage
 from regional_map.places.paths.masks import MaskCache, maskable, matching_mask
@@ -28,6 +32,18 @@ MAX_EXPRESSIONS = 128
 # Ranked rows kept per worker, all expressions together (4 bytes each, 16 MB): at a million places a
 # product word matches 100,000 of them.
 MAX_RANKED_ROWS = 4_000_000
+
+
+def _rank(conn: sqlite3.Connection, index: PointIndex, expression: str) -> np.ndarray:
+    """Index rows matching ``expression`` by FTS5's rank, then place number."""
+    hits = conn.execute("SELECT rowid, rank FROM places_fts WHERE places_fts MATCH ?",
+                        (expression,)).fetchall()
+    rowids = np.fromiter((h[0] for h in hits), np.int64, len(hits))
+    ranks = np.fromiter((h[1] for h in hits), np.float64, len(hits))
+    positions = np.minimum(np.searchsorted(index.nums, rowids), max(len(index.nums) - 1, 0))
+    known = (index.nums[positions] == rowids) if len(index.nums) else np.zeros(0, bool)
+    positions, ranks, rowids = positions[known], ranks[known], rowids[known]
+    return positions[np.lexsort((rowids, ranks))].astype(np.int32)
 
 
 class SearchPath(AnswerPath):
@@ -49,15 +65,10 @@ class SearchPath(AnswerPath):
         found = self._matches.get(key)
         if found is not None:
             return found
-        hits = conn.execute("SELECT rowid, rank FROM places_fts WHERE places_fts MATCH ?",
-                            (expression,)).fetchall()
-        rowids = np.fromiter((h[0] for h in hits), np.int64, len(hits))
-        ranks = np.fromiter((h[1] for h in hits), np.float64, len(hits))
-        positions = np.minimum(np.searchsorted(index.nums, rowids),
-                               max(len(index.nums) - 1, 0))
-        known = (index.nums[positions] == rowids) if len(index.nums) else np.zeros(0, bool)
-        positions, ranks, rowids = positions[known], ranks[known], rowids[known]
-        ordered = positions[np.lexsort((rowids, ranks))].astype(np.int32)
+        ordered = rankfile.load(index, expression)  # ranked by another worker, or before
+        if ordered is None:
+            ordered = _rank(conn, index, expression)
+            rankfile.save(index, expression, ordered)
         with self._lock:
             for old in [k for k in self._matches if k[0] != index.key]:
                 del self._matches[old]
@@ -76,6 +87,10 @@ class SearchPath(AnswerPath):
         if index is None:
             return 0
         began = time.monotonic()
+        # Workers start together: each ranks every other expression first and then finds
+        # the rest saved by the other (rankfile), instead of both ranking the same ones.
+        parity = os.getpid() % 2
+        expressions = expressions[parity::2] + expressions[1 - parity::2]
         for done, expression in enumerate(expressions):
             if budget_s is not None and time.monotonic() - began > budget_s:
                 return done
