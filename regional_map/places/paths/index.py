@@ -126,10 +126,30 @@ class ClusterPath(AnswerPath):
 
 
 def _distances(index: PointIndex, rows: np.ndarray, lat: float, lon: float) -> np.ndarray:
-    p1, p2 = np.radians(lat), np.radians(index.lat[rows])
-    dp, dl = p2 - p1, np.radians(index.lon[rows] - lon)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(1.0, a)))
+    """Haversine distances in metres from (lat, lon) to ``rows``, as numpy measures them
+    (within ~1e-12 of SQL's function). In place: at a million places a near me question
+    measures ~50,000 candidates, and each temporary array costs as much as the trigonometry."""
+    lats = index.lat[rows]
+    a = np.subtract(lats, lat)
+    np.radians(a, out=a)
+    a *= 0.5
+    np.sin(a, out=a)
+    a *= a
+    dl = np.subtract(index.lon[rows], lon)
+    np.radians(dl, out=dl)
+    dl *= 0.5
+    np.sin(dl, out=dl)
+    dl *= dl
+    np.radians(lats, out=lats)
+    np.cos(lats, out=lats)
+    lats *= np.cos(np.radians(lat))
+    dl *= lats
+    a += dl
+    np.minimum(a, 1.0, out=a)
+    np.sqrt(a, out=a)
+    np.arcsin(a, out=a)
+    a *= 2 * EARTH_RADIUS_M
+    return a
 
 
 class NearestPath(AnswerPath):
