@@ -24,7 +24,7 @@ from regional_map.places.paths.base import (
 )
 from regional_map.places.paths.cells import CellCache, in_view
 from regional_map.places.paths.masks import MaskCache, maskable, matching_mask, places_key
-from regional_map.places.paths.sql import SqlPath, with_distance
+from regional_map.places.paths.sql import SqlPath
 from regional_map.places.pointindex import PointIndex, point_index
 from regional_map.places.rows import places_by_name, places_by_nums
 
@@ -179,12 +179,13 @@ class NearestPath(AnswerPath):
         found = self.page(conn, f)
         if found is None:
             return None
-        total, nums, _ = found
+        total, nums, distances = found
         items = places_by_nums(conn, nums)
         if items is None:  # the store changed under us: let SQL answer
             return None
-        return PlacePage(total if count else len(items), with_distance(items, f), f.limit,
-                         f.offset)
+        for item, distance in zip(items, distances, strict=True):  # measured by the page
+            item["distance_m"] = round(distance)
+        return PlacePage(total if count else len(items), items, f.limit, f.offset)
 
     def _page(self, index: PointIndex, f: PlaceFilter) -> tuple[int, list[int], list[float]]:
         lat, lon = f.near
@@ -228,7 +229,7 @@ def _settled(index: PointIndex, rows: np.ndarray, approx: np.ndarray, lat: float
     gaps = np.flatnonzero(approx[1:] > approx[:-1] * (1 + 2 * _SLACK) + 1e-6) + 1
     starts = [0, *gaps.tolist()]
     ends = [*starts[1:], len(nums)]
-    keyed: list[tuple[float, int, int]] = []  # (distance, num, position)
+    keyed: list[tuple[float | None, int, int]] = []  # (distance or None, num, position)
     for start, end in zip(starts, ends, strict=True):
         run = range(start, end)
         if end - start > 1 and len({(lats[i], lons[i]) for i in run}) > 1:
