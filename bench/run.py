@@ -17,8 +17,8 @@ from pathlib import Path
 
 from . import scenarios
 from .generate import WORK_DIR, demo_store, write_csv
-from .load import run_load
-from .servers import THREADS, WORKERS, Server
+from .load import load_tool, run_load
+from .servers import THREADS, WORKER_CLASS, WORKERS, Server
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT = BENCH_DIR.parent
@@ -46,7 +46,9 @@ def machine() -> dict:
             "memory_gb": round(mem_kb / 1024 / 1024, 1),
             "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
             "system": platform.platform(), "gunicorn_workers": WORKERS,
-            "gunicorn_threads": THREADS}
+            "gunicorn_worker_class": WORKER_CLASS,
+            "gunicorn_threads": THREADS if WORKER_CLASS == "gthread" else 1,
+            "load_tool": load_tool(["/"])}
 
 
 def measure_import(n: int, seed: int, fresh: bool) -> tuple[Path, dict]:

@@ -12,7 +12,14 @@ import time
 from pathlib import Path
 
 WORKERS = 2
-# Threads per worker: 1 keeps GIL hand-offs out of the p95 (bench/README.md).
+# gunicorn's sync worker, as deployed (deploy/regional-map.service: ``--threads 1`` is the
+# sync worker): each worker takes one connection at a time, so the two share the load. A
+# gthread worker with one thread keeps every keep-alive connection it accepted: when the
+# kernel hands most of the load tool's connections to one worker, that worker serves them on
+# one core while the other idles, and a run measures half the throughput (seen: 632 against
+# 1,300 req/s in consecutive runs of the same server).
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
+# Threads per worker when BENCH_WORKER_CLASS=gthread: 1 keeps GIL hand-offs out of the p95.
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 
 
@@ -26,11 +33,12 @@ class Server:
     """A gunicorn process group that this benchmark started (and only that one is stopped)."""
 
     def __init__(self, name: str, gunicorn: Path, app: str, *, env: dict | None = None,
-                 cwd: Path | None = None, worker_class: str = "gthread",
+                 cwd: Path | None = None, worker_class: str | None = None,
                  ready_path: str = "/", log: Path | None = None):
         self.name = name
         self.port = free_port()
         self.ready_path = ready_path
+        worker_class = worker_class or WORKER_CLASS
         args = [str(gunicorn), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{self.port}",
                 "--worker-class", worker_class, "--log-level", "warning",
                 "--timeout", "60"]

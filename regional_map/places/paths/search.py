@@ -32,14 +32,18 @@ MAX_EXPRESSIONS = 128
 # Ranked rows kept per worker, all expressions together (4 bytes each, 16 MB): at a million places a
 # product word matches 100,000 of them.
 MAX_RANKED_ROWS = 4_000_000
+_HIT = np.dtype([("rowid", np.int64), ("rank", np.float64)])
 
 
 def _rank(conn: sqlite3.Connection, index: PointIndex, expression: str) -> np.ndarray:
     """Index rows matching ``expression`` by FTS5's rank, then place number."""
-    hits = conn.execute("SELECT rowid, rank FROM places_fts WHERE places_fts MATCH ?",
-                        (expression,)).fetchall()
-    rowids = np.fromiter((h[0] for h in hits), np.int64, len(hits))
-    ranks = np.fromiter((h[1] for h in hits), np.float64, len(hits))
+    # Streamed into one array: a list of every (rowid, rank) tuple (300,000 of them for a
+    # product word at a million places) would leave its ~30 MB in the worker's heap for good.
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples, which numpy takes as its records
+    hits = np.fromiter(cursor.execute("SELECT rowid, rank FROM places_fts WHERE places_fts "
+                                      "MATCH ?", (expression,)), _HIT)
+    rowids, ranks = hits["rowid"], hits["rank"]
     positions = np.minimum(np.searchsorted(index.nums, rowids), max(len(index.nums) - 1, 0))
     known = (index.nums[positions] == rowids) if len(index.nums) else np.zeros(0, bool)
     positions, ranks, rowids = positions[known], ranks[known], rowids[known]
