@@ -119,7 +119,8 @@ def import_region(conn) -> tuple[Any, bool]:
 
 
 def run_cli_import(conn, path: Path, *, quiet: bool, **options: Any):
-    """Run an import with a progress bar; ``ImportFailed`` becomes a click error."""
+    """Run an import with a progress bar; ``ImportFailed`` becomes a click error. A large
+    file is read in a second process beside the writer (a command has no other threads)."""
 
     bar = _progress_bar(path, quiet)
 
@@ -131,7 +132,8 @@ def run_cli_import(conn, path: Path, *, quiet: bool, **options: Any):
     try:
         return run_import(conn, path, settings=settings(), on_geocoder_done=_geocoder_done,
                           progress=lambda done: bar.update(done - bar.n), on_total=on_total,
-                          region=region, region_from_data=from_data, **options)
+                          region=region, region_from_data=from_data,
+                          read_aside=True, **options)
     except ImportFailed as exc:
         raise click.ClickException(str(exc)) from exc
     finally:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 from regional_map.db.connection import transaction
@@ -20,26 +21,28 @@ from regional_map.ingest.columns import MappingError, load_mapping, recognise_co
 from regional_map.ingest.dedupe import likely_duplicates
 from regional_map.ingest.derived import NameDeriver
 from regional_map.ingest.dfc import is_dfc_file, read_dfc
-from regional_map.ingest.guess import SAMPLE_ROWS, flagged_products, guess_columns
+from regional_map.ingest.guess import SAMPLE_ROWS, guess_columns
 from regional_map.ingest.linking import propose_links
 from regional_map.ingest.osm import (
     OSM_ATTRIBUTION,
     OSM_LICENCE,
     looks_like_osm,
     osm_kind,
-    osm_to_fields,
 )
 from regional_map.ingest.osm_formats import detect_osm_format, open_osm_source
 from regional_map.ingest.readers import ReadError, SourceFile, open_source
+from regional_map.ingest.reading import (
+    ReadOptions,
+    can_read_aside,
+    read_in_second_process,
+    read_rows,
+)
 from regional_map.ingest.region import extent_of, save_region, store_is_empty, stored_region
 from regional_map.ingest.report import ImportReport, Rejection
 from regional_map.ingest.rows import (
     ANONYMOUS_KINDS,
     PlaceRow,
     RowContext,
-    RowError,
-    in_region,
-    normalise_row,
 )
 from regional_map.ingest.sync import Prepared, SourceSync
 from regional_map.model import PLACE_KINDS
@@ -58,6 +61,9 @@ from regional_map.places.vocab import load_vocabulary
 from regional_map.text import slugify
 
 IMPORT_CACHE_MB = 256  # SQLite's page cache while an import's transaction is open
+# Files from this size on are read in a second process beside the writer
+# (``reading.read_in_second_process``): below it the fork costs more than it saves.
+READ_ASIDE_MIN_BYTES = 4 * 2**20
 
 __all__ = ["ImportFailed", "ImportReport", "Rejection", "import_file", "open_any"]
 PREVIEW_ROWS = 5
@@ -90,7 +96,8 @@ def import_file(conn: sqlite3.Connection, path: str | Path, *, source: str | Non
                 online_geocoder=None, progress: Callable[[int], None] | None = None,
                 keep: Callable[[dict], bool] | None = None, bbox: Bbox | None = None,
                 region_from_data: bool = False, sync: bool = True,
-                on_total: Callable[[int | None], None] | None = None) -> ImportReport:
+                on_total: Callable[[int | None], None] | None = None,
+                read_aside: bool = False) -> ImportReport:
     """Import ``path`` as source ``source`` (default: ``osm`` for OSM, else the file's name).
 
     ``strict`` refuses the whole file when any row is rejected or has a fault in an optional
@@ -100,6 +107,9 @@ def import_file(conn: sqlite3.Connection, path: str | Path, *, source: str | Non
     over OSM tags) and ``bbox`` leave elements out; places of the source that the file lacks
     are retired only inside ``bbox``. With ``region_from_data`` an import into an empty store
     accepts any point and records the data's extent as the store's region.
+    ``read_aside`` reads and checks the rows of a large file in a second process while this
+    one writes (a command-line import; not from a process with threads, such as a web
+    worker), unless an online geocoder is configured (it must be asked in order, from here).
     """
     path = Path(path)
     if default_kind and default_kind not in PLACE_KINDS:
@@ -148,7 +158,9 @@ def import_file(conn: sqlite3.Connection, path: str | Path, *, source: str | Non
             upsert_source(conn, source_id, name=source or path.name, licence=licence or "",
                           attribution=attribution or "")
             _import_rows(conn, rows, source_file, ctx, report, now=now, path=path,
-                         is_osm=is_osm, keep=keep, bbox=bbox, sync=sync, progress=progress)
+                         is_osm=is_osm, keep=keep, bbox=bbox, sync=sync, progress=progress,
+                         aside=read_aside and online_geocoder is None and can_read_aside()
+                         and path.stat().st_size >= READ_ASIDE_MIN_BYTES)
             if strict and report.rejected:
                 raise _Rollback()
             if auto_region and report.imported:
@@ -189,17 +201,6 @@ def _guess(source_file: SourceFile, columns: dict[str, str], explicit, default_k
             "use --mapping to say which column holds the name"
         )
     return itertools.chain(sample, source_file.rows), default_kind
-
-
-def _fields(raw, is_osm: bool, columns: dict[str, str], report: ImportReport,
-            vocabulary) -> dict[str, str]:
-    if is_osm:
-        return osm_to_fields(raw.values)
-    fields = {f: raw.values.get(col, "") for f, col in columns.items()}
-    if report.product_flags:
-        flagged = flagged_products(raw.values, report.product_flags, vocabulary)
-        fields["products"] = ";".join(p for p in (fields.get("products"), flagged) if p)
-    return fields
 
 
 class _Writer:
@@ -305,44 +306,30 @@ class _Writer:
 
 def _import_rows(conn, rows, source_file: SourceFile, ctx: RowContext, report: ImportReport,
                  *, now: str, path: Path, is_osm: bool, keep, bbox, sync: bool,
-                 progress) -> None:
-    seen: dict[str, int] = {}
+                 progress, aside: bool = False) -> None:
     writer = _Writer(conn, ctx, report, now, path)
     osm_format = bool(source_file.metadata.get("osm_format"))
-    for raw in rows:
-        report.read += 1
-        if progress and report.read % 500 == 0:
-            progress(report.read)
-        if is_osm and not osm_format and keep is not None and not keep(raw.values):
-            report.skipped += 1  # the GeoJSON reader does not filter; the predicate does
-            continue
-        if bbox is not None and raw.point is not None and not in_region(*raw.point, bbox):
-            report.skipped += 1
-            continue
-        prefix = f"{raw.values.get('osm_id')}: " if osm_format else ""
-        for warning in raw.warnings:
-            report.warnings.append(Rejection(raw.line, prefix + warning))
-        fields = _fields(raw, is_osm, report.columns, report, ctx.vocabulary)
-        writer.sync.saw_ref(fields.get("source_ref"))
-        if raw.problems:
-            report.rejected.append(Rejection(raw.line, prefix + "; ".join(raw.problems)))
-            continue
-        try:
-            row = normalise_row(fields, raw.point, ctx)
-        except RowError as exc:
-            if "outside the configured region" in str(exc):
-                report.outside_region += 1
-            report.rejected.append(Rejection(raw.line, prefix + str(exc)))
-            continue
-        key = _row_key(row)
-        if key in seen:
-            report.rejected.append(Rejection(
-                raw.line, f"{prefix}duplicate of line {seen[key]} in the same file"))
-            continue
-        seen[key] = raw.line
-        for warning in row.warnings:
-            report.warnings.append(Rejection(raw.line, prefix + warning))
-        writer.add(raw.line, row)
+    options = ReadOptions(ctx=ctx, columns=report.columns, product_flags=report.product_flags,
+                          is_osm=is_osm, osm_format=osm_format, keep=keep, bbox=bbox)
+    items = read_rows(rows, options)
+    if aside:
+        items = read_in_second_process(items, source_file.metadata)
+    with closing(items):  # a writer that stops early stops the reading process too
+        for item in items:
+            report.read += 1
+            if progress and report.read % 500 == 0:
+                progress(report.read)
+            if item.skipped:
+                report.skipped += 1
+                continue
+            report.warnings.extend(Rejection(item.line, w) for w in item.warnings)
+            writer.sync.saw_ref(item.ref)
+            if item.rejection is not None:
+                report.outside_region += item.outside_region
+                report.rejected.append(Rejection(item.line, item.rejection))
+                continue
+            report.warnings.extend(Rejection(item.line, w) for w in item.row_warnings)
+            writer.add(item.line, item.row)
     writer.flush()
     if progress:
         progress(report.read)
@@ -372,10 +359,3 @@ def _preview(row: PlaceRow) -> dict:
     item = {k: row.record.get(k) for k in keys if row.record.get(k) not in (None, "")}
     item["products"] = row.products
     return item
-
-
-def _row_key(row: PlaceRow) -> str:
-    record = row.record
-    if record.get("source_ref"):
-        return f"ref:{record['source_ref']}"
-    return f"pt:{record['name'].lower()}|{record['lat']:.5f}|{record['lon']:.5f}"
