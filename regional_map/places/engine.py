@@ -8,7 +8,9 @@ search finds nothing, the same question is asked again with each word widened by
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections import Counter
 
 from regional_map.model import shown_name
 from regional_map.places.filters import PlaceFilter
@@ -22,6 +24,7 @@ from regional_map.places.paths.search import SearchPath
 from regional_map.places.paths.sql import SqlPath
 from regional_map.places.pointindex import give_back_freed_memory
 from regional_map.places.rows import get_place
+from regional_map.text import fold
 
 __all__ = ["EncodedPage", "PlaceFilter", "PlacePage", "bounds_of", "cluster_places", "count_places",
            "find_places", "get_place", "page_features", "plan", "warm"]
@@ -130,6 +133,11 @@ def bounds_of(conn: sqlite3.Connection, f: PlaceFilter) -> tuple[float, float, f
 
 
 WARM_PRODUCTS = 40  # x 3 languages: within the search path's memory of 128 expressions
+# Name words found in this share of places or more are ranked at start too: "hoeve" is in
+# 28% of names, and a word with that many matches is slow to rank (90 ms at 100k places).
+WARM_NAME_SHARE = 0.02
+WARM_NAME_WORDS = 8
+NAME_SAMPLE = 2000  # names read, evenly spread over the store, to find those words
 
 
 WARM_ZOOMS = range(6, 12)  # the zooms clustered from per-cell aggregates (a country to a town)
@@ -141,7 +149,8 @@ def warm(conn: sqlite3.Connection, words: list[str] | None = None,
     """Load the point index, prepare ``views`` (the map's default filters: their masks, rank
     orders and cells at the wide zooms) and rank ``words`` before the first visitor asks
     (default: the names in nl, fr and en of the products most places offer, the words most
-    searched); how many expressions were ranked (at most ``budget_s`` seconds are spent)."""
+    searched, then the words most common in place names); how many expressions were ranked
+    (at most ``budget_s`` seconds are spent)."""
     for view in views:
         everywhere = view.but(bbox=_WORLD, limit=1, offset=0)
         RANK.page_nums(conn, everywhere)
@@ -154,7 +163,23 @@ def warm(conn: sqlite3.Connection, words: list[str] | None = None,
             "COUNT(*) AS n FROM place_products GROUP BY product_code ORDER BY n DESC LIMIT ?) "
             "AS top ON top.product_code = p.code ORDER BY top.n DESC", (WARM_PRODUCTS,))
             for w in row]
+        words += common_name_words(conn)
     expressions = list(dict.fromkeys(e for e in (fts_expression(w) for w in words) if e))
     ranked = SEARCH.warm(conn, expressions, budget_s)
     give_back_freed_memory()  # the sorts' temporaries, not needed again
     return ranked
+
+
+def common_name_words(conn: sqlite3.Connection, share: float = WARM_NAME_SHARE,
+                      limit: int = WARM_NAME_WORDS) -> list[str]:
+    """The words (four letters or more) in at least ``share`` of place names, most common
+    first, from a sample of names spread evenly over the store (primary-key reads only)."""
+    highest = conn.execute("SELECT COALESCE(MAX(num), 0) FROM places").fetchone()[0]
+    if not highest:
+        return []
+    step = max(1, highest // NAME_SAMPLE)
+    names = [r[0] for r in conn.execute(
+        "SELECT name FROM places WHERE num IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(range(1, highest + 1, step))),))]
+    counts = Counter(w for name in names for w in set(fold(name).split()) if len(w) >= 4)
+    return [w for w, n in counts.most_common(limit) if n >= share * len(names)]
