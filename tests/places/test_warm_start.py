@@ -22,16 +22,22 @@ class FakeWorker:
         self.log = logging.getLogger("test-worker")
 
 
+def _start_a_worker(app) -> None:
+    """What gunicorn does for a new worker, with the search's memory empty; returns when the
+    background warm-up is over."""
+    engine.SEARCH._matches.clear()
+    runpy.run_path(str(CONF))["post_worker_init"](FakeWorker(app))
+    for thread in threading.enumerate():
+        if thread.name == "warm-search":
+            thread.join(timeout=60)
+
+
 def test_the_first_search_of_a_popular_word_is_already_ranked(demo_app, demo_db_path):
     conn = connect(demo_db_path)
     top = conn.execute("SELECT p.name_nl FROM products p JOIN place_products pp "
                        "ON pp.product_code = p.code GROUP BY p.code "
                        "ORDER BY COUNT(*) DESC LIMIT 1").fetchone()[0]
-    engine.SEARCH._matches.clear()
-    runpy.run_path(str(CONF))["post_worker_init"](FakeWorker(demo_app))
-    for thread in threading.enumerate():
-        if thread.name == "warm-search":
-            thread.join(timeout=60)
+    _start_a_worker(demo_app)
     index = point_index(conn)
     assert (index.key, fts_expression(top)) in engine.SEARCH._matches
     assert len(engine.SEARCH._matches) >= 3 * min(engine.WARM_PRODUCTS, 10)
@@ -56,11 +62,7 @@ def test_the_words_most_common_in_place_names_are_found_and_ranked_at_start(demo
     assert [round(share[w], 6) for w in words] == sorted(
         (round(share[w], 6) for w in words), reverse=True)
 
-    engine.SEARCH._matches.clear()
-    runpy.run_path(str(CONF))["post_worker_init"](FakeWorker(demo_app))
-    for thread in threading.enumerate():
-        if thread.name == "warm-search":
-            thread.join(timeout=60)
+    _start_a_worker(demo_app)
     index = point_index(conn)
     for word in words:
         assert (index.key, fts_expression(word)) in engine.SEARCH._matches, word
