@@ -7,6 +7,7 @@ features (featurecache.py) must answer exactly what the SQL query layer answers.
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -187,12 +188,18 @@ def test_bbox_geojson_pages_are_the_places_of_the_query_layer(scale_db_path):
                                                   expected.items[0]["lat"]]
 
 
-def test_smoke_benchmark_drives_the_live_server(live_server, demo_db_path):
+@pytest.mark.parametrize("tool", ["python", "wrk"])
+def test_smoke_benchmark_drives_the_live_server(live_server, demo_db_path, monkeypatch, tool):
+    """Both load drivers: the Python threads, and wrk (the benchmarks' own, when installed)."""
+    if tool == "wrk" and not shutil.which("wrk"):
+        pytest.skip("wrk is not installed (./dev test installs it)")
+    monkeypatch.setenv("BENCH_LOAD_TOOL", tool)
     port = int(live_server.url.rsplit(":", 1)[1])
     places = scenarios.sample_places(demo_db_path, seed=1, count=8)
     paths = scenarios.cluster_paths(places) + scenarios.near_paths(places)
     result = run_load("smoke", "127.0.0.1", port, paths, concurrency=2, duration=0.5,
                       warmup=0)
+    assert result.tool == tool
     assert result.errors == 0 and result.requests >= 4
     assert 0 < result.median_ms <= result.p95_ms
     assert result.mean_bytes > 100
