@@ -1,8 +1,8 @@
 """The one load tool every server is measured with: keep-alive HTTP/1.1 connections, a fixed
-concurrency and a fixed duration, every connection walking the same list of request paths (from
-a different starting point), so all servers answer the same requests.
+concurrency and a fixed duration, the connections walking the same list of request paths, so
+all servers answer the same requests.
 
-Two drivers give the same figures. ``wrk`` (Debian's package, written in C, one event-loop
+Two drivers send the same requests and report the same figures. ``wrk`` (Debian's package, written in C, one event-loop
 thread) is used when it is installed: the load tool shares the machine's two cores with the
 servers, and Python client threads (GIL hand-offs, parsing 300 KB bodies) spent a core of their
 own and put their own scheduling delays into every measured latency. The Python driver remains

@@ -133,8 +133,10 @@ def bounds_of(conn: sqlite3.Connection, f: PlaceFilter) -> tuple[float, float, f
 
 
 WARM_PRODUCTS = 40  # x 3 languages: within the search path's memory of 128 expressions
-# Name words found in this share of places or more are ranked at start too: "hoeve" is in
-# 28% of names, and a word with that many matches is slow to rank (90 ms at 100k places).
+# Name words found in this share of places or more are ranked at start too ("markt",
+# "automaat", "ferme"): a word with that many matches is slow to rank (a word matching 28% of
+# names cost 90 ms at 100k places). Whole words only: a prefix such as "hoeve", which
+# matches "hoevewinkel", is not predicted.
 WARM_NAME_SHARE = 0.02
 WARM_NAME_WORDS = 8
 NAME_SAMPLE = 2000  # names read, evenly spread over the store, to find those words
