@@ -2,12 +2,12 @@
 concurrency and a fixed duration, the connections walking the same list of request paths, so
 all servers answer the same requests.
 
-Two drivers send the same requests and report the same figures. ``wrk`` (Debian's package, written in C, one event-loop
-thread) is used when it is installed: the load tool shares the machine's two cores with the
-servers, and Python client threads (GIL hand-offs, parsing 300 KB bodies) spent a core of their
-own and put their own scheduling delays into every measured latency. The Python driver remains
-for requests wrk's script does not send (range requests with their own headers) and for
-machines without wrk; ``BENCH_LOAD_TOOL=python`` forces it.
+Two drivers send the same requests and report the same figures. ``wrk`` (Debian's package,
+written in C, one event-loop thread) is used when it is installed: the load tool shares the
+machine's two cores with the servers, and Python client threads (GIL hand-offs, parsing 300 KB
+bodies) spent a core of their own and put their own scheduling delays into every measured
+latency. The Python driver remains for requests wrk's script does not send (range requests with
+their own headers) and for machines without wrk; ``BENCH_LOAD_TOOL=python`` forces it.
 """
 
 from __future__ import annotations
